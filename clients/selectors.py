@@ -1,0 +1,33 @@
+"""Reads. Every selector takes the requester's Access and returns what it may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from portal.models import Notification
+
+from .models import AuditEvent, Membership, Organization
+from .tenancy import Access
+
+
+def orgs_for_user(*, user) -> QuerySet[Organization]:
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(memberships__user=user).order_by("name")
+
+
+def members_of(*, access: Access) -> QuerySet[Membership]:
+    if not access.can("members.view"):
+        return Membership.objects.none()
+    return Membership.objects.filter(org=access.org).select_related("user").order_by("role", "user__email")
+
+
+def audit_events_for(*, access: Access) -> QuerySet[AuditEvent]:
+    """AU-1: the org's own trail (including what partner people did in it)."""
+    if not access.can("audit.view"):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(org=access.org).select_related("actor", "actor_org").order_by("-created_at", "-id")
+
+
+def notifications_for(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")

@@ -1,0 +1,139 @@
+"""Tenancy: the acting org is resolved once per request, here.
+
+`request.acting` is an `Access` (or None): who acts, in which org, with which
+capabilities. Members get their role's capabilities; other layers (partners,
+for a partner person acting for a client) register resolvers that return a
+narrower `Access`. Everything below receives the `Access`, never re-derives it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import SimpleLazyObject, empty
+from django.utils.translation import gettext_lazy as _
+
+from portal.errors import NotAllowed
+
+from .models import Membership, Organization
+from .policy import capabilities_for_role
+
+SESSION_ORG_KEY = "acting_org_id"
+
+
+@dataclass(frozen=True)
+class Access:
+    user: Any
+    org: Organization
+    capabilities: frozenset[str]
+    membership: Membership | None = None
+    # Set when a partner person acts for a client (PS-12): the partnership, and
+    # the partner org the person acts from. Filled by the partners layer.
+    partnership: Any = None
+    actor_org: Organization | None = None
+    scope: dict = field(default_factory=dict)
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+    @property
+    def is_acting_for_client(self) -> bool:
+        return self.partnership is not None
+
+    @property
+    def from_org(self) -> Organization:
+        return self.actor_org or self.org
+
+    def can(self, capability: str) -> bool:
+        return capability in self.capabilities
+
+    def require(self, capability: str) -> None:
+        if capability not in self.capabilities:
+            raise NotAllowed("forbidden", _("You do not have the right to do this in this organization."))
+
+
+AccessResolver = Callable[[Any, Organization], "Access | None"]
+_resolvers: list[AccessResolver] = []
+
+
+def register_access_resolver(resolver: AccessResolver) -> None:
+    """Higher layers add a way to reach an org (partners: acting for a client)."""
+    if resolver not in _resolvers:
+        _resolvers.append(resolver)
+
+
+def _membership_access(user, org: Organization) -> Access | None:
+    membership = Membership.objects.filter(user=user, org=org).first()
+    if membership is None:
+        return None
+    return Access(user=user, org=org, membership=membership, capabilities=capabilities_for_role(membership.role))
+
+
+def access_for(*, user, org: Organization) -> Access | None:
+    """The access `user` has in `org`, or None (then the org is invisible: 404)."""
+    if user is None or not user.is_authenticated or org is None:
+        return None
+    access = _membership_access(user, org)
+    if access is not None:
+        return access
+    for resolver in _resolvers:
+        access = resolver(user, org)
+        if access is not None:
+            return access
+    return None
+
+
+def _resolve(request) -> Access | None:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    org_id = request.session.get(SESSION_ORG_KEY)
+    if org_id:
+        org = Organization.objects.filter(pk=org_id).first()
+        access = access_for(user=user, org=org) if org else None
+        if access is not None:
+            return access
+    membership = (
+        Membership.objects.filter(user=user).select_related("org").order_by("created_at", "id").first()
+    )
+    if membership is None:
+        return None
+    request.session[SESSION_ORG_KEY] = membership.org_id
+    return Access(
+        user=user,
+        org=membership.org,
+        membership=membership,
+        capabilities=capabilities_for_role(membership.role),
+    )
+
+
+def switch_org(request, *, org: Organization) -> Access | None:
+    access = access_for(user=request.user, org=org)
+    if access is not None:
+        request.session[SESSION_ORG_KEY] = org.pk
+        request.acting = access
+    return access
+
+
+class ActingOrgMiddleware:
+    """Resolve the acting org lazily, once per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.acting = SimpleLazyObject(lambda: _resolve(request))
+        return self.get_response(request)
+
+
+def acting(request) -> Access | None:
+    """The request's Access, or None (unwraps the lazy object)."""
+    value = getattr(request, "acting", None)
+    if isinstance(value, SimpleLazyObject):
+        if value._wrapped is empty:
+            value._setup()
+        return value._wrapped
+    return value

@@ -1,0 +1,50 @@
+"""allauth adapter: every allauth email (verification, password reset, ...) goes
+through the outbox like any other (NT-1), in the request's language."""
+
+from __future__ import annotations
+
+import uuid
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.utils import translation
+
+from .models import User
+from .outbox import outbox_store
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        user = User.objects.filter(email__iexact=email).first()
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        if user is not None and user.language:
+            language = user.language
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, context)
+        html = ""
+        for content, mimetype in getattr(message, "alternatives", []) or []:
+            if mimetype == "text/html":
+                html = content
+        if message.content_subtype == "html":
+            html, text = message.body, ""
+        else:
+            text = message.body
+        outbox_store(
+            key=f"allauth:{template_prefix}:{email}:{uuid.uuid4().hex}",
+            to=email,
+            subject=message.subject,
+            body_text=text,
+            body_html=html,
+            language=language,
+            template=template_prefix,
+            user=user,
+        )
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        lang = translation.get_language()
+        if lang and lang[:2] in dict(settings.LANGUAGES):
+            user.language = lang[:2]
+        if commit:
+            user.save()
+        return user

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("manager:dashboard")
+    return render(request, "portal/home.html")
+
+
+def healthz(request):
+    """The process is up."""
+    return JsonResponse({"status": "ok"})
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return True
+    except Exception:
+        return False
+
+
+def _broker_ok() -> bool:
+    if not settings.REDIS_URL:
+        return True
+    try:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+        return bool(client.ping())
+    except Exception:
+        return False
+
+
+def readyz(request):
+    """200 only when the database and, if configured, the broker answer."""
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    ok = all(checks.values())
+    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
+
+
+def error_500(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": "server_error", "message": _("An unexpected error occurred."), "fields": {}}},
+            status=500,
+        )
+    return render(request, "500.html", status=500)
+
+
+def error_404(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": "not_found", "message": _("Not found."), "fields": {}}}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def error_403(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": "forbidden", "message": _("You do not have permission."), "fields": {}}}, status=403
+        )
+    return render(request, "403.html", status=403)
+
+
+def error_400(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": "bad_request", "message": _("Bad request."), "fields": {}}}, status=400)
+    return render(request, "400.html", status=400)
