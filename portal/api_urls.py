@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("partners.api_urls")),
     path("", include("billing.api_urls")),
     path("", include("tickets.api_urls")),
+    path("", include("tenders.api_urls")),
 ]

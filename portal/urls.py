@@ -20,6 +20,7 @@ urlpatterns = [
     path("manager/billing/", include("billing.urls")),
     path("", include("tickets.urls")),
     path("", include("partners.public_urls")),
+    path("", include("tenders.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "partners",
     "billing",
     "tickets",
+    "tenders",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ import importlib
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-APPS_IN_ORDER = ["clients", "partners", "billing", "tickets"]
+APPS_IN_ORDER = ["clients", "partners", "billing", "tickets", "tenders"]
 
 
 class Command(BaseCommand):
