@@ -32,9 +32,7 @@ class OrgScopedMixin:
             raise exceptions.NotFound()
         token = request.auth if isinstance(request.auth, AccessToken) else None
         if token is not None and token.org_id != org.pk and (access.actor_org or access.org).pk != token.org_id:
-            raise RuleViolation(
-                "token_scope", _("This access token is scoped to another organization."), status=403
-            )
+            raise RuleViolation("token_scope", _("This access token is scoped to another organization."), status=403)
         capability = self.capability_map.get(request.method)
         if capability:
             access.require(capability)

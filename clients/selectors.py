@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from portal.models import Notification
 
-from .models import AuditEvent, Membership, Organization
+from .models import AccessToken, AuditEvent, MemberInvitation, Membership, Organization
 from .tenancy import Access
 
 
@@ -31,3 +31,29 @@ def audit_events_for(*, access: Access) -> QuerySet[AuditEvent]:
 
 def notifications_for(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def member_invitations_pending(*, access: Access) -> QuerySet[MemberInvitation]:
+    if not access.can("members.view"):
+        return MemberInvitation.objects.none()
+    return (
+        MemberInvitation.objects.filter(org=access.org, status=MemberInvitation.Status.PENDING)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def member_invitations_for(*, access: Access) -> QuerySet[MemberInvitation]:
+    if not access.can("members.view"):
+        return MemberInvitation.objects.none()
+    return MemberInvitation.objects.filter(org=access.org).select_related("invited_by").order_by("-created_at", "-id")
+
+
+def invitation_by_token(*, token: str) -> MemberInvitation | None:
+    if not token:
+        return None
+    return MemberInvitation.objects.select_related("org", "invited_by").filter(token=token).first()
+
+
+def tokens_for_user(*, user) -> QuerySet[AccessToken]:
+    return AccessToken.objects.filter(user=user).select_related("org").order_by("-created_at", "-id")

@@ -96,9 +96,7 @@ def _resolve(request) -> Access | None:
         access = access_for(user=user, org=org) if org else None
         if access is not None:
             return access
-    membership = (
-        Membership.objects.filter(user=user).select_related("org").order_by("created_at", "id").first()
-    )
+    membership = Membership.objects.filter(user=user).select_related("org").order_by("created_at", "id").first()
     if membership is None:
         return None
     request.session[SESSION_ORG_KEY] = membership.org_id
