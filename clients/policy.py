@@ -17,6 +17,7 @@ _COLLABORATOR = frozenset(
         "tokens.manage",
         "products.view",
         "support.view",
+        "tenders.request",
     }
 )
 _ADMINISTRATOR = _COLLABORATOR | {
@@ -38,6 +39,7 @@ _ADMINISTRATOR = _COLLABORATOR | {
     "support_access.grant",
     "tenders.view",
     "tenders.quote",
+    "tenders.award",
     "cashback.view",
 }
 _LEGAL_REPRESENTATIVE = _ADMINISTRATOR | {
