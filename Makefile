@@ -29,11 +29,7 @@ demo: migrate
 # Serves on 127.0.0.1:$(PORT). Without REDIS_URL tasks run eagerly in the web
 # process; with it, a Celery worker (and beat) are started alongside.
 run: messages demo
-	@if [ -n "$$REDIS_URL" ]; then \
-	  $(VENV)/bin/celery -A portal worker --beat -l warning --concurrency 2 & \
-	  trap "kill $$! 2>/dev/null" EXIT; \
-	fi; \
-	$(VENV)/bin/gunicorn portal.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - --timeout 60
+	@PORT=$(PORT) VENV=$(VENV) bash scripts/run.sh
 
 worker: install
 	$(VENV)/bin/celery -A portal worker --beat -l info

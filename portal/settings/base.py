@@ -218,6 +218,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "portal.tasks.sweep_outbox", "schedule": timedelta(minutes=1)},
     "expire-member-invitations": {"task": "clients.tasks.expire_invitations", "schedule": crontab(minute=5)},
+    "record-expired-support-access": {
+        "task": "tickets.tasks.record_expired_support_access",
+        "schedule": timedelta(minutes=5),
+    },
 }
 OUTBOX_SWEEP_AFTER = timedelta(seconds=env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=60))
 OUTBOX_MAX_ATTEMPTS = 8
