@@ -216,8 +216,11 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 0}
 CELERY_BEAT_SCHEDULE = {
+    "billing-renewal-notices": {"task": "billing.tasks.send_renewal_notices", "schedule": crontab(hour=7, minute=0)},
     "outbox-sweep": {"task": "portal.tasks.sweep_outbox", "schedule": timedelta(minutes=1)},
     "expire-member-invitations": {"task": "clients.tasks.expire_invitations", "schedule": crontab(minute=5)},
+    "expire-partnerships": {"task": "partners.tasks.expire_partnerships", "schedule": crontab(minute=15)},
+    "partnership-end-dates": {"task": "partners.tasks.partnership_end_dates", "schedule": crontab(hour=6, minute=0)},
     "record-expired-support-access": {
         "task": "tickets.tasks.record_expired_support_access",
         "schedule": timedelta(minutes=5),

@@ -1,0 +1,126 @@
+"""Reads of the support feature (SP-1…SP-4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
+
+from clients.audit import audit_record
+from clients.models import Membership, Organization, Product, ProductType
+from clients.tenancy import Access
+from portal.models import User
+
+from .models import HelpArticle, SupportAccessGrant, SupportCode, SupportPlan
+from .services import normalize_code
+
+SERVICE_CATEGORIES = {"mail": ProductType.Category.EMAIL, "drive": ProductType.Category.STORAGE}
+
+
+def support_plan_of(*, org: Organization) -> SupportPlan | None:
+    """The org's plan if it is Pro or Business (only those have a VIP code, SP-2)."""
+    plan = SupportPlan.objects.filter(org=org).first()
+    return plan if plan is not None and plan.is_premium else None
+
+
+def vip_codes_for_user(*, user) -> list[SupportPlan]:
+    """VIP codes of the orgs the user is a member of (SP-2)."""
+    return list(
+        SupportPlan.objects.filter(
+            org__memberships__user=user, level__in=[SupportPlan.Level.PRO, SupportPlan.Level.BUSINESS]
+        )
+        .select_related("org")
+        .order_by("org__name")
+    )
+
+
+def support_access_grants_for(*, access: Access) -> QuerySet[SupportAccessGrant]:
+    if access.is_acting_for_client or not access.can("support.view"):
+        return SupportAccessGrant.objects.none()
+    return SupportAccessGrant.objects.filter(org=access.org).select_related("granted_by", "revoked_by")
+
+
+@dataclass
+class LookupOrg:
+    org: Organization
+    role: str
+    role_display: str
+    plan: SupportPlan | None
+
+
+@dataclass
+class LookupResult:
+    code: str
+    user: User | None = None
+    orgs: list[LookupOrg] = field(default_factory=list)
+
+    @property
+    def matched(self) -> bool:
+        return self.user is not None
+
+
+def support_code_lookup(*, staff_user, code: str) -> LookupResult:
+    """SP-1/SP-2: staff identify a caller by code. Every lookup is audited.
+
+    A read with a side effect on purpose: the audit trail must show who looked up whom.
+    """
+    normalized = normalize_code(code)
+    match = SupportCode.objects.filter(code=normalized).select_related("user").first() if normalized else None
+    result = LookupResult(code=normalized)
+    if match is not None:
+        result.user = match.user
+        plans = {p.org_id: p for p in SupportPlan.objects.filter(org__memberships__user=match.user)}
+        for m in Membership.objects.filter(user=match.user).select_related("org").order_by("org__name"):
+            plan = plans.get(m.org_id)
+            result.orgs.append(
+                LookupOrg(
+                    org=m.org,
+                    role=m.role,
+                    role_display=m.get_role_display(),
+                    plan=plan if plan is not None and plan.is_premium else None,
+                )
+            )
+    audit_record(
+        action="support.code_lookup",
+        org=None,
+        actor=staff_user,
+        details={"code": normalized[:32], "matched_user_id": match.user_id if match else None},
+    )
+    return result
+
+
+def support_products_for(*, org: Organization, service: str) -> QuerySet[Product]:
+    """The org's products behind a support service (mail → email, drive → storage)."""
+    return (
+        Product.objects.filter(org=org, product_type__category=SERVICE_CATEGORIES[service])
+        .select_related("product_type")
+        .order_by("name")
+    )
+
+
+def support_access_valid_for(*, org: Organization) -> QuerySet[SupportAccessGrant]:
+    return SupportAccessGrant.objects.filter(org=org, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+# --- SP-4 help center -------------------------------------------------------------
+
+
+def help_language() -> str:
+    lang = (translation.get_language() or "en")[:2]
+    return lang if lang in HelpArticle.Language.values else "en"
+
+
+def help_articles(*, language: str, query: str = "", category: str = "") -> QuerySet[HelpArticle]:
+    qs = HelpArticle.objects.filter(published=True, language=language)
+    if category:
+        qs = qs.filter(category=category)
+    for word in (query or "").split()[:8]:
+        qs = qs.filter(Q(title__icontains=word) | Q(body__icontains=word))
+    return qs.order_by("position", "title")
+
+
+def help_article(*, slug: str, language: str) -> HelpArticle | None:
+    """The article in the wanted language, else in any language it exists in."""
+    qs = HelpArticle.objects.filter(published=True, slug=slug)
+    return qs.filter(language=language).first() or qs.order_by("language").first()
