@@ -85,6 +85,9 @@ def clean_vat(number: str, country: str) -> str:
         return ""
     try:
         if country in ("CH", "LI"):
+            # ORG-2: the UID with or without its MWST/TVA/IVA suffix.
+            if ch_uid.is_valid(number):
+                return ch_uid.compact(number)
             return ch_vat.validate(number)
         if country in EU_COUNTRIES:
             compact = eu_vat.validate(number)
@@ -135,6 +138,8 @@ def format_vat(compact: str, country: str) -> str:
     country = (country or "").upper()
     try:
         if country in ("CH", "LI"):
+            if compact[-1:].isdigit():  # a UID given without its VAT suffix
+                return ch_uid.format(compact)
             return ch_vat.format(compact)
         if country in EU_COUNTRIES:
             return eu_vat.compact(compact)
