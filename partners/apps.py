@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PartnersConfig(AppConfig):
     name = "partners"
+    verbose_name = _("Partner program")
+
+    def ready(self) -> None:
+        from clients.tenancy import register_access_resolver
+
+        from .access import partner_access
+
+        register_access_resolver(partner_access)

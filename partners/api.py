@@ -1,0 +1,269 @@
+"""REST API of the partner program (SPEC §9). Thin: serializers in, services out."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from clients.api_base import OrgScopedAPIView
+from clients.models import Organization
+from portal.api import Pagination
+from portal.errors import InvalidInput, RuleViolation
+
+from . import selectors, services
+from .models import PartnerApplication, PartnerProfile, Partnership
+
+
+class ApplicationInSerializer(serializers.Serializer):
+    register_number = serializers.CharField(max_length=40, allow_blank=True, required=False, default="")
+    expected_yearly_volume = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.ChoiceField(choices=PartnerApplication.Currency.choices)
+    website = serializers.URLField(required=False, allow_blank=True, default="")
+    accepts_minimum_volume = serializers.BooleanField(required=False, default=False)
+    accepts_client_support = serializers.BooleanField(required=False, default=False)
+    accepts_client_invoices = serializers.BooleanField(required=False, default=False)
+    accepts_tender_exclusivity = serializers.BooleanField(required=False, default=False)
+    accepts_reseller_terms = serializers.BooleanField(required=False, default=False)
+
+
+def application_out(a: PartnerApplication) -> dict:
+    return {
+        "id": a.pk,
+        "org": a.org.slug,
+        "org_name": a.org.name,
+        "status": a.status,
+        "register_number": a.register_number,
+        "expected_yearly_volume": str(a.expected_yearly_volume),
+        "currency": a.currency,
+        "website": a.website,
+        "accepts_minimum_volume": a.accepts_minimum_volume,
+        "accepts_client_support": a.accepts_client_support,
+        "accepts_client_invoices": a.accepts_client_invoices,
+        "accepts_tender_exclusivity": a.accepts_tender_exclusivity,
+        "accepts_reseller_terms": a.accepts_reseller_terms,
+        "reason": a.reason,
+        "created_at": a.created_at.isoformat(),
+        "decided_at": a.decided_at.isoformat() if a.decided_at else None,
+    }
+
+
+class ApplicationAPI(OrgScopedAPIView):
+    """PP-1..PP-3: the org's applications; POST applies."""
+
+    capability_map = {"GET": "partner.apply", "POST": "partner.apply"}
+
+    def get(self, request, org):
+        if self.access.is_acting_for_client:
+            raise Http404
+        return Response({"results": [application_out(a) for a in selectors.applications_for(org=self.access.org)]})
+
+    def post(self, request, org):
+        s = ApplicationInSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        application = services.application_submit(access=self.access, **s.validated_data)
+        return Response(application_out(application), status=status.HTTP_201_CREATED)
+
+
+class StaffMixin:
+    permission_classes = [IsAuthenticated]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not request.user.is_staff:
+            raise Http404
+
+
+class StaffApplicationsAPI(StaffMixin, APIView):
+    def get(self, request):
+        status_filter = request.query_params.get("status", "submitted")
+        if status_filter not in PartnerApplication.Status.values:
+            status_filter = ""
+        qs = selectors.applications_queue(user=request.user, status=status_filter)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response([application_out(a) for a in page])
+
+
+class StaffDecisionAPI(StaffMixin, APIView):
+    def post(self, request, pk: int, decision: str):
+        application = get_object_or_404(PartnerApplication, pk=pk)
+        if decision == "approve":
+            services.application_approve(application=application, by=request.user)
+        elif decision == "reject":
+            services.application_reject(application=application, by=request.user, reason=request.data.get("reason", ""))
+        else:
+            raise Http404
+        application.refresh_from_db()
+        return Response(application_out(application))
+
+
+def partnership_out(p: Partnership, *, org: Organization) -> dict:
+    is_client = p.client_id == org.pk
+    data = {
+        "id": p.pk,
+        "side": "client" if is_client else "partner",
+        "partner": p.partner.slug,
+        "partner_name": p.partner.name,
+        "client": p.client.slug if p.client_id else None,
+        "client_name": p.client.name if p.client_id else None,
+        "invited_email": p.invited_email if p.partner_id == org.pk else "",
+        "status": p.status,
+        "initiated_by": p.initiated_by,
+        "access_level": p.access_level,
+        "payment_method": p.payment_method,
+        "requested_access_level": p.requested_access_level,
+        "requested_payment_method": p.requested_payment_method,
+        "requested_product_ids": p.requested_product_ids,
+        "product_ids": selectors.granted_product_ids(partnership=p) if p.client_id else [],
+        "needs_review": p.needs_review,
+        "ends_on": p.ends_on.isoformat() if p.ends_on else None,
+        "created_at": p.created_at.isoformat(),
+        "expires_at": p.expires_at.isoformat(),
+        "accepted_at": p.accepted_at.isoformat() if p.accepted_at else None,
+        "ended_at": p.ended_at.isoformat() if p.ended_at else None,
+    }
+    return data
+
+
+class PartnershipInSerializer(serializers.Serializer):
+    client_email = serializers.EmailField(required=False)
+    partner = serializers.SlugField(required=False)
+    access_level = serializers.ChoiceField(choices=Partnership.AccessLevel.choices)
+    product_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    payment_method = serializers.ChoiceField(
+        choices=Partnership.PaymentMethod.choices, required=False, allow_null=True, default=None
+    )
+
+    def validate(self, attrs):
+        if bool(attrs.get("client_email")) == bool(attrs.get("partner")):
+            raise serializers.ValidationError(
+                {"client_email": ["Give client_email (as a partner) or partner (as a client), not both."]}
+            )
+        return attrs
+
+
+class _PartnershipScoped(OrgScopedAPIView):
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.access.is_acting_for_client:
+            raise Http404  # PS-12: a client's partnerships stay its own
+
+    def get_partnership(self, pk: int) -> Partnership:
+        p = selectors.partnerships_visible_to(access=self.access).filter(pk=pk).first()
+        if p is None:
+            raise Http404
+        return p
+
+
+class PartnershipListAPI(_PartnershipScoped):
+    capability_map = {"GET": "partnerships.view"}
+
+    def get(self, request, org):
+        qs = selectors.partnerships_visible_to(access=self.access)
+        state = request.query_params.get("status")
+        if state:
+            qs = qs.filter(status=state)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs.order_by("-created_at", "-id"), request, view=self)
+        return paginator.get_paginated_response([partnership_out(p, org=self.access.org) for p in page])
+
+    def post(self, request, org):
+        s = PartnershipInSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = s.validated_data
+        if data.get("client_email"):
+            p = services.partnership_invite_client(
+                access=self.access,
+                client_email=data["client_email"],
+                access_level=data["access_level"],
+                product_ids=data["product_ids"],
+                payment_method=data["payment_method"],
+            )
+        else:
+            profile = (
+                PartnerProfile.objects.filter(slug=data["partner"], status=PartnerProfile.Status.APPROVED)
+                .select_related("org")
+                .first()
+            )
+            partner = profile.org if profile else Organization.objects.filter(slug=data["partner"]).first()
+            if partner is None:
+                raise InvalidInput("not_a_partner", "Unknown partner.", fields={"partner": ["Unknown partner."]})
+            p = services.partnership_invite_partner(
+                access=self.access,
+                partner=partner,
+                access_level=data["access_level"],
+                product_ids=data["product_ids"],
+                payment_method=data["payment_method"],
+            )
+        return Response(partnership_out(p, org=self.access.org), status=status.HTTP_201_CREATED)
+
+
+class PartnershipPatchSerializer(serializers.Serializer):
+    payment_method = serializers.ChoiceField(choices=Partnership.PaymentMethod.choices, required=False)
+    product_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    ends_on = serializers.DateField(required=False, allow_null=True)
+
+
+class PartnershipDetailAPI(_PartnershipScoped):
+    capability_map = {"GET": "partnerships.view", "PATCH": "partnerships.manage"}
+
+    def get(self, request, org, pk: int):
+        return Response(partnership_out(self.get_partnership(pk), org=self.access.org))
+
+    def patch(self, request, org, pk: int):
+        p = self.get_partnership(pk)
+        s = PartnershipPatchSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = s.validated_data
+        if p.client_id != self.access.org.pk:
+            raise RuleViolation("forbidden", "Only the client changes a partnership.", status=403)
+        if "payment_method" in data:
+            p = services.partnership_change_payment_method(
+                access=self.access, partnership=p, payment_method=data["payment_method"]
+            )
+        if "product_ids" in data:
+            p = services.partnership_set_products(access=self.access, partnership=p, product_ids=data["product_ids"])
+        if "ends_on" in data:
+            p = services.partnership_set_end_date(access=self.access, partnership=p, ends_on=data["ends_on"])
+        p.refresh_from_db()
+        return Response(partnership_out(p, org=self.access.org))
+
+
+class AcceptSerializer(serializers.Serializer):
+    access_level = serializers.ChoiceField(choices=Partnership.AccessLevel.choices, required=False)
+    product_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    payment_method = serializers.ChoiceField(choices=Partnership.PaymentMethod.choices, required=False, allow_null=True)
+
+
+class PartnershipActionAPI(_PartnershipScoped):
+    capability_map = {"POST": "partnerships.view"}
+
+    def post(self, request, org, pk: int, action: str):
+        p = self.get_partnership(pk)
+        if action == "accept":
+            s = AcceptSerializer(data=request.data)
+            s.is_valid(raise_exception=True)
+            p = services.partnership_accept(access=self.access, partnership=p, **s.validated_data)
+        elif action == "decline":
+            p = services.partnership_decline(access=self.access, partnership=p)
+        elif action == "withdraw":
+            p = services.partnership_withdraw(access=self.access, partnership=p)
+        elif action == "resend":
+            p = services.partnership_resend(access=self.access, partnership=p)
+        elif action == "acknowledge":
+            p = services.partnership_acknowledge(access=self.access, partnership=p)
+        elif action == "cancel":
+            p = services.partnership_end(
+                access=self.access,
+                partnership=p,
+                password=request.data.get("password"),
+                reauthenticated=services.reauthenticated_recently(request._request),
+            )
+        else:
+            raise Http404
+        p.refresh_from_db()
+        return Response(partnership_out(p, org=self.access.org))

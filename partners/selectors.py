@@ -1,0 +1,263 @@
+"""Reads of the partner program. Keyword-only; billing and tickets ask these.
+
+Stable interface (other apps depend on these names): `partner_profile_for`,
+`is_approved_partner`, `full_partnership_of`, `limited_manager_of`,
+`commission_rate`, `partnerships_visible_to`, `clients_of`, `partnership_between`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.fields import DecimalField
+
+from clients.models import Membership, Organization, Product, Role
+from clients.tenancy import Access
+
+from .models import (
+    ClientPartnerSettings,
+    CollaboratorRights,
+    CommissionPlan,
+    CommissionRate,
+    PartnerApplication,
+    PartnerProfile,
+    Partnership,
+    PartnershipProduct,
+)
+
+
+def partner_profile_for(*, org: Organization | None) -> PartnerProfile | None:
+    """The approved partner profile of `org`, or None."""
+    if org is None:
+        return None
+    return (
+        PartnerProfile.objects.filter(org=org, status=PartnerProfile.Status.APPROVED)
+        .select_related("commission_plan")
+        .first()
+    )
+
+
+def is_approved_partner(*, org: Organization | None) -> bool:
+    if org is None:
+        return False
+    return PartnerProfile.objects.filter(org=org, status=PartnerProfile.Status.APPROVED).exists()
+
+
+def full_partnership_of(*, client: Organization) -> Partnership | None:
+    """The client's active full-access partnership (PS-7: at most one)."""
+    return (
+        Partnership.objects.filter(
+            client=client, status=Partnership.Status.ACTIVE, access_level=Partnership.AccessLevel.FULL
+        )
+        .select_related("partner")
+        .first()
+    )
+
+
+def limited_manager_of(*, product: Product) -> Organization | None:
+    """The partner org of the active limited partnership that manages `product` (PS-5: at most one)."""
+    grant = (
+        PartnershipProduct.objects.filter(product=product, active=True, partnership__status=Partnership.Status.ACTIVE)
+        .select_related("partnership__partner")
+        .first()
+    )
+    return grant.partnership.partner if grant else None
+
+
+def default_commission_plan() -> CommissionPlan | None:
+    return CommissionPlan.objects.filter(is_default=True).first()
+
+
+def commission_rate(*, partner: Organization, category: str) -> Decimal:
+    """PP-5: the partner's rate for a category, as a fraction (0 when none)."""
+    profile = partner_profile_for(org=partner)
+    if profile is None:
+        return Decimal("0")
+    rate = (
+        CommissionRate.objects.filter(plan_id=profile.commission_plan_id, category=category)
+        .values_list("rate", flat=True)
+        .first()
+    )
+    return rate if rate is not None else Decimal("0")
+
+
+def partnership_between(*, partner: Organization, client: Organization) -> Partnership | None:
+    """The pending or active partnership linking the two orgs, if any."""
+    return (
+        Partnership.objects.filter(
+            partner=partner, client=client, status__in=[Partnership.Status.PENDING, Partnership.Status.ACTIVE]
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def clients_of(*, partner: Organization) -> QuerySet[Organization]:
+    """The partner's active clients."""
+    return Organization.objects.filter(
+        partnerships_as_client__partner=partner, partnerships_as_client__status=Partnership.Status.ACTIVE
+    ).distinct()
+
+
+def _user_emails(user) -> list[str]:
+    emails = {user.email.lower()}
+    try:
+        from allauth.account.models import EmailAddress
+
+        emails |= {
+            e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+        }
+    except Exception:  # noqa: S110 - allauth is installed; defensive only
+        pass
+    return sorted(emails)
+
+
+def partnerships_visible_to(*, access: Access) -> QuerySet[Partnership]:
+    """Both sides' partnerships of the acting org (PS-14: administrators see, legal reps manage).
+
+    Partner people acting for a client never see the client's partnerships (PS-12).
+    A legal rep also sees partner invitations sent to their email that wait for
+    an org to be chosen (PS-2).
+    """
+    if access is None or access.is_acting_for_client or not access.can("partnerships.view"):
+        return Partnership.objects.none()
+    org = access.org
+    q = Q(partner=org) | Q(client=org)
+    if access.can("partnerships.manage"):
+        q |= Q(
+            client__isnull=True,
+            status=Partnership.Status.PENDING,
+            invited_email__in=_user_emails(access.user),
+        )
+    return Partnership.objects.filter(q).select_related("partner", "client").distinct()
+
+
+def pending_invitations_for_user(*, user) -> QuerySet[Partnership]:
+    """Partner invitations addressed to this person's email (PS-2), not yet bound to an org."""
+    return Partnership.objects.filter(
+        client__isnull=True, status=Partnership.Status.PENDING, invited_email__in=_user_emails(user)
+    ).select_related("partner")
+
+
+def legal_rep_orgs_of(*, user) -> QuerySet[Organization]:
+    return Organization.objects.filter(memberships__user=user, memberships__role=Role.LEGAL_REPRESENTATIVE)
+
+
+def legal_reps_of(*, org: Organization):
+    from portal.models import User
+
+    return User.objects.filter(
+        memberships__org=org, memberships__role=Role.LEGAL_REPRESENTATIVE, is_active=True
+    ).order_by("id")
+
+
+def managed_clients(*, access: Access, search: str = "", level: str = "", status: str = "", sort: str = "name"):
+    """PS-16: the partner's clients (active and ended) with the list's columns.
+
+    `revenue_earned` and `discounts_received` are annotated as 0 here: billing owns
+    those figures and partners must not import billing. Billing (or a view above
+    it) may replace the annotation; templates read `p.revenue_earned`/
+    `p.discounts_received` and `p.total_paid`.
+    """
+    zero = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
+    qs = (
+        Partnership.objects.filter(partner=access.from_org, client__isnull=False)
+        .exclude(status__in=[Partnership.Status.DECLINED, Partnership.Status.WITHDRAWN, Partnership.Status.EXPIRED])
+        .select_related("client")
+        .annotate(
+            products_count=Count("grants", filter=Q(grants__active=True), distinct=True),
+            client_products_count=Count("client__products", distinct=True),
+            users_count=Count("client__memberships", distinct=True),
+            revenue_earned=zero,
+            discounts_received=zero,
+            total_paid=zero,
+        )
+    )
+    if not access.can("clients.access"):
+        rights = CollaboratorRights.objects.filter(partner=access.from_org, user=access.user).first()
+        if rights is None:
+            return Partnership.objects.none()
+        if not rights.all_clients:
+            qs = qs.filter(client__in=rights.clients.all())
+    if search:
+        qs = qs.filter(Q(client__name__icontains=search) | Q(client__slug__icontains=search))
+    if level in Partnership.AccessLevel.values:
+        qs = qs.filter(access_level=level)
+    if status in Partnership.Status.values:
+        qs = qs.filter(status=status)
+    orders = {
+        "name": ["client__name"],
+        "-name": ["-client__name"],
+        "level": ["access_level", "client__name"],
+        "since": ["-accepted_at"],
+        "products": ["-products_count", "client__name"],
+        "status": ["status", "client__name"],
+    }
+    return qs.order_by(*orders.get(sort, orders["name"]), "id")
+
+
+def partnership_product_count(partnership: Partnership) -> int:
+    if partnership.is_full:
+        return Product.objects.filter(org_id=partnership.client_id).count()
+    return partnership.grants.filter(active=True).count()
+
+
+def granted_product_ids(*, partnership: Partnership) -> list[int]:
+    return list(partnership.grants.filter(active=True).values_list("product_id", flat=True).order_by("product_id"))
+
+
+def products_visible_to(*, access: Access) -> QuerySet[Product]:
+    """The acting org's products, narrowed by a limited partnership's scope (PS-4, PS-12)."""
+    if access is None or not access.can("products.view"):
+        return Product.objects.none()
+    qs = Product.objects.filter(org=access.org).select_related("product_type")
+    if access.is_acting_for_client and "product_ids" in access.scope:
+        qs = qs.filter(pk__in=access.scope["product_ids"])
+    return qs
+
+
+def collaborators_of(*, access: Access) -> QuerySet[Membership]:
+    if not access.can("collaborators.manage"):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(org=access.org, role=Role.COLLABORATOR).select_related("user").order_by("user__email")
+    )
+
+
+def collaborator_rights_for(*, partner: Organization, user) -> CollaboratorRights | None:
+    return CollaboratorRights.objects.filter(partner=partner, user=user).prefetch_related("clients").first()
+
+
+def client_requires_partner_mfa(*, client: Organization) -> bool:
+    return ClientPartnerSettings.objects.filter(client=client, require_partner_mfa=True).exists()
+
+
+def applications_for(*, org: Organization) -> QuerySet[PartnerApplication]:
+    return PartnerApplication.objects.filter(org=org).order_by("-created_at", "-id")
+
+
+def applications_queue(*, user, status: str = "submitted") -> QuerySet[PartnerApplication]:
+    """PP-3: staff only; everyone else sees nothing."""
+    if not getattr(user, "is_staff", False):
+        return PartnerApplication.objects.none()
+    qs = PartnerApplication.objects.select_related("org", "submitted_by", "decided_by")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("created_at", "id")
+
+
+def search_partners(*, query: str, exclude_org: Organization | None = None) -> QuerySet[PartnerProfile]:
+    """PS-3: approved partners by name, slug or a legal rep's email."""
+    qs = PartnerProfile.objects.filter(status=PartnerProfile.Status.APPROVED).select_related("org")
+    if exclude_org is not None:
+        qs = qs.exclude(org=exclude_org)
+    query = (query or "").strip()
+    if not query:
+        return qs.none()
+    return qs.filter(
+        Q(org__name__icontains=query)
+        | Q(public_name__icontains=query)
+        | Q(slug__iexact=query)
+        | Q(org__memberships__user__email__iexact=query)
+    ).distinct()

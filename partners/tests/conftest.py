@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from clients.models import Organization, Role
+from clients.tenancy import access_for
+from partners.tests.factories import OrganizationFactory, PartnerProfileFactory, ProductFactory, member
+
+
+@dataclass
+class World:
+    partner: Organization
+    partner_rep: object
+    partner_admin: object
+    partner_collab: object
+    client_org: Organization
+    client_rep: object
+    client_admin: object
+    products: list
+
+
+@pytest.fixture
+def world(db) -> World:
+    partner = OrganizationFactory(name="Helvetia Web Agency AG")
+    PartnerProfileFactory(org=partner)
+    client_org = OrganizationFactory(name="Bäckerei Müller GmbH")
+    return World(
+        partner=partner,
+        partner_rep=member(partner, email="rep@agency.ch"),
+        partner_admin=member(partner, Role.ADMINISTRATOR, email="admin@agency.ch"),
+        partner_collab=member(partner, Role.COLLABORATOR, email="collab@agency.ch"),
+        client_org=client_org,
+        client_rep=member(client_org, email="owner@baeckerei.ch"),
+        client_admin=member(client_org, Role.ADMINISTRATOR, email="admin@baeckerei.ch"),
+        products=[ProductFactory(org=client_org, name=f"site{i}.ch") for i in range(3)],
+    )
+
+
+@pytest.fixture
+def acc():
+    def _acc(user, org):
+        return access_for(user=user, org=org)
+
+    return _acc

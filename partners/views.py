@@ -1,0 +1,759 @@
+"""Manager pages of the partner program. Thin: forms in, services/selectors out."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from clients.models import Product
+from clients.tenancy import acting, switch_org
+from clients.views import OrgViewMixin
+from portal.errors import RuleViolation
+
+from . import forms, selectors, services
+from .access import mfa_blocked, user_has_mfa
+from .models import ClientPartnerSettings, PartnerApplication, PartnerProfile, Partnership
+
+
+def _flash(request, exc: RuleViolation) -> None:
+    messages.error(request, str(exc.message))
+
+
+class OwnOrgMixin(OrgViewMixin):
+    """Pages of one's own org: not reachable while acting for a client (PS-12)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        access = acting(request) if request.user.is_authenticated else None
+        if access is not None and access.is_acting_for_client:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PartnerMixin(OwnOrgMixin):
+    """Partner pages: the org must be an approved partner; SEC-2 MFA gate."""
+
+    def dispatch(self, request, *args, **kwargs):
+        access = acting(request) if request.user.is_authenticated else None
+        if access is not None and not access.is_acting_for_client:
+            self.profile = selectors.partner_profile_for(org=access.org)
+            if self.profile is None:
+                raise Http404
+            if self.profile.require_mfa and not user_has_mfa(request.user):
+                messages.warning(
+                    request, _("Your organization requires two-factor authentication. Set it up to continue.")
+                )
+                return redirect("mfa_activate_totp")
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _own_partnership(access, pk) -> Partnership:
+    p = selectors.partnerships_visible_to(access=access).filter(pk=pk).first()
+    if p is None:
+        raise Http404
+    return p
+
+
+# ---------------------------------------------------------------------------
+# PP
+
+
+class ConsoleView(OwnOrgMixin, View):
+    """Partner console (or the invitation to apply when the org isn't a partner)."""
+
+    def get(self, request):
+        access = self.access
+        profile = selectors.partner_profile_for(org=access.org)
+        if profile is not None and profile.require_mfa and not user_has_mfa(request.user):
+            messages.warning(request, _("Your organization requires two-factor authentication. Set it up to continue."))
+            return redirect("mfa_activate_totp")
+        applications = selectors.applications_for(org=access.org)[:5]
+        ctx = {"profile": profile, "applications": applications}
+        if profile is not None:
+            ctx["clients_count"] = selectors.clients_of(partner=access.org).count()
+            ctx["to_review"] = Partnership.objects.filter(
+                partner=access.org, status=Partnership.Status.ACTIVE, needs_review=True
+            ).select_related("client")
+        return render(request, "partners/console.html", ctx)
+
+
+class ApplyView(OwnOrgMixin, View):
+    capability = "partner.apply"
+
+    def _ctx(self, form):
+        return {
+            "form": form,
+            "applications": selectors.applications_for(org=self.access.org),
+            "is_partner": selectors.is_approved_partner(org=self.access.org),
+        }
+
+    def get(self, request):
+        initial = {"register_number": self.access.org.register_number, "currency": self.access.org.currency}
+        return render(request, "partners/apply.html", self._ctx(forms.ApplicationForm(initial=initial)))
+
+    def post(self, request):
+        form = forms.ApplicationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.application_submit(access=self.access, **form.cleaned_data)
+            except RuleViolation as exc:
+                forms.apply_violation(form, exc)
+            else:
+                messages.success(request, _("Your application was sent. We'll email you our decision."))
+                return redirect("partners:apply")
+        return render(request, "partners/apply.html", self._ctx(form), status=400)
+
+
+@login_required
+@require_POST
+def perk_claim(request):
+    access = acting(request)
+    if access is None:
+        raise Http404
+    try:
+        services.perk_claim(access=access)
+    except RuleViolation as exc:
+        if exc.status == 403 and exc.code == "not_a_partner":
+            raise Http404
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Your free access to the WordPress theme and plugin catalog is active."))
+    return redirect("partners:console")
+
+
+def _staff_only(request):
+    if not request.user.is_authenticated or not request.user.is_staff:
+        raise Http404
+
+
+@login_required
+def staff_queue(request):
+    _staff_only(request)
+    status = request.GET.get("status", "submitted")
+    if status not in PartnerApplication.Status.values:
+        status = ""
+    page = Paginator(selectors.applications_queue(user=request.user, status=status), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "partners/staff_queue.html",
+        {
+            "page": page,
+            "status": status,
+            "reject_form": forms.RejectForm(),
+            "statuses": PartnerApplication.Status.choices,
+            "query_string": f"status={status}",
+        },
+    )
+
+
+@login_required
+@require_POST
+def staff_decide(request, pk: int, decision: str):
+    _staff_only(request)
+    application = get_object_or_404(PartnerApplication, pk=pk)
+    try:
+        if decision == "approve":
+            services.application_approve(application=application, by=request.user)
+            messages.success(request, _("%(org)s is now a partner.") % {"org": application.org.name})
+        else:
+            services.application_reject(application=application, by=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, _("The application of %(org)s was rejected.") % {"org": application.org.name})
+    except RuleViolation as exc:
+        _flash(request, exc)
+    return redirect("partners:staff_queue")
+
+
+# ---------------------------------------------------------------------------
+# PS: lists
+
+
+class ClientsView(PartnerMixin, View):
+    """PS-16: clients under management."""
+
+    def get(self, request):
+        access = self.access
+        if (
+            not access.can("clients.access")
+            and selectors.collaborator_rights_for(partner=access.org, user=request.user) is None
+        ):
+            raise Http404
+        search = request.GET.get("q", "").strip()
+        level = request.GET.get("level", "")
+        status = request.GET.get("status", "")
+        sort = request.GET.get("sort", "name")
+        qs = selectors.managed_clients(access=access, search=search, level=level, status=status, sort=sort)
+        if request.GET.get("format") == "csv":
+            return _clients_csv(qs)
+        page = Paginator(qs, 25).get_page(request.GET.get("page"))
+        for p in page:
+            p.managed_count = p.client_products_count if p.is_full else p.products_count
+        params = request.GET.copy()
+        params.pop("page", None)
+        return render(
+            request,
+            "partners/clients.html",
+            {
+                "page": page,
+                "q": search,
+                "level": level,
+                "status": status,
+                "sort": sort,
+                "query_string": params.urlencode(),
+                "levels": Partnership.AccessLevel.choices,
+                "statuses": [(Partnership.Status.ACTIVE, _("active")), (Partnership.Status.ENDED, _("ended"))],
+            },
+        )
+
+
+def _clients_csv(qs) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="clients.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "client",
+            "slug",
+            "access_level",
+            "payment_method",
+            "status",
+            "products_managed",
+            "users",
+            "revenue_earned",
+            "discounts_received",
+            "total_paid",
+            "since",
+        ]
+    )
+    for p in qs:
+        writer.writerow(
+            [
+                p.client.name,
+                p.client.slug,
+                p.access_level,
+                p.payment_method or "",
+                p.status,
+                p.client_products_count if p.is_full else p.products_count,
+                p.users_count,
+                p.revenue_earned,
+                p.discounts_received,
+                p.total_paid,
+                p.accepted_at.date().isoformat() if p.accepted_at else "",
+            ]
+        )
+    return response
+
+
+class PendingView(OwnOrgMixin, View):
+    """Pending invitations, both directions (PS-2, PS-3)."""
+
+    capability = "partnerships.view"
+
+    def get(self, request):
+        qs = selectors.partnerships_visible_to(access=self.access).filter(status=Partnership.Status.PENDING)
+        rows = []
+        for p in qs.order_by("-created_at"):
+            rows.append(
+                {
+                    "p": p,
+                    "sent": services._is_sender(self.access, p)
+                    or (
+                        (p.initiated_by == "partner" and p.partner_id == self.access.org.pk)
+                        or (p.initiated_by == "client" and p.client_id == self.access.org.pk)
+                    ),
+                    "can_answer": services._may_answer(self.access, p),
+                    "can_send": services._is_sender(self.access, p),
+                }
+            )
+        return render(request, "partners/pending.html", {"rows": rows})
+
+
+class PartnersView(OwnOrgMixin, View):
+    """Client side: the org's partners (PS-14: legal reps manage, administrators see)."""
+
+    capability = "partnerships.view"
+
+    def get(self, request):
+        qs = (
+            selectors.partnerships_visible_to(access=self.access)
+            .filter(client=self.access.org)
+            .exclude(status=Partnership.Status.PENDING)
+        )
+        page = Paginator(qs.order_by("status", "-accepted_at", "-id"), 25).get_page(request.GET.get("page"))
+        settings_obj = ClientPartnerSettings.objects.filter(client=self.access.org).first()
+        return render(
+            request,
+            "partners/partners.html",
+            {"page": page, "require_partner_mfa": bool(settings_obj and settings_obj.require_partner_mfa)},
+        )
+
+
+class InviteClientView(PartnerMixin, View):
+    capability = "clients.add"
+
+    def get(self, request):
+        return render(request, "partners/invite_client.html", {"form": forms.InviteClientForm()})
+
+    def post(self, request):
+        form = forms.InviteClientForm(request.POST)
+        if form.is_valid():
+            try:
+                services.partnership_invite_client(
+                    access=self.access,
+                    client_email=form.cleaned_data["client_email"],
+                    access_level=form.cleaned_data["access_level"],
+                    payment_method=form.cleaned_data["payment_method"] or None,
+                )
+            except RuleViolation as exc:
+                forms.apply_violation(form, exc)
+            else:
+                messages.success(request, _("The invitation was sent."))
+                return redirect("partners:pending")
+        return render(request, "partners/invite_client.html", {"form": form}, status=400)
+
+
+class InvitePartnerView(OwnOrgMixin, View):
+    """PS-3: search partners by name or email and invite one."""
+
+    capability = "partnerships.manage"
+
+    def _form(self, data=None, query=""):
+        partners = selectors.search_partners(query=query, exclude_org=self.access.org)
+        if data is not None:
+            partners = PartnerProfile.objects.filter(status="approved").exclude(org=self.access.org)
+        products = (
+            Product.objects.filter(org=self.access.org)
+            .select_related("product_type")
+            .order_by("product_type__category", "name")
+        )
+        return forms.InvitePartnerForm(data, partners=partners, products=products)
+
+    def get(self, request):
+        query = request.GET.get("q", "").strip()
+        form = self._form(query=query)
+        if request.GET.get("partner"):
+            form.initial["partner"] = request.GET["partner"]
+        return render(request, "partners/invite_partner.html", {"form": form, "q": query})
+
+    def post(self, request):
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                services.partnership_invite_partner(
+                    access=self.access,
+                    partner=form.cleaned_data["partner"].org,
+                    access_level=form.cleaned_data["access_level"],
+                    payment_method=form.cleaned_data["payment_method"] or None,
+                    product_ids=[p.pk for p in form.cleaned_data["products"]],
+                )
+            except RuleViolation as exc:
+                forms.apply_violation(form, exc)
+            else:
+                messages.success(request, _("The invitation was sent to the partner."))
+                return redirect("partners:pending")
+        return render(request, "partners/invite_partner.html", {"form": form, "q": ""}, status=400)
+
+
+# ---------------------------------------------------------------------------
+# PS: one partnership
+
+
+class PartnershipDetailView(OwnOrgMixin, View):
+    """Partner profile as seen by the client, or client profile as seen by the partner."""
+
+    capability = "partnerships.view"
+
+    def get(self, request, pk: int):
+        p = _own_partnership(self.access, pk)
+        is_client = p.client_id == self.access.org.pk
+        ctx = {
+            "p": p,
+            "is_client": is_client,
+            "is_partner": p.partner_id == self.access.org.pk,
+            "can_manage": self.access.can("partnerships.manage"),
+            "grants": p.grants.select_related("product__product_type").order_by("-active", "product__name"),
+            "products_managed": selectors.partnership_product_count(p) if p.client_id else 0,
+            "explanations": services.PAYMENT_EXPLANATIONS,
+        }
+        if is_client and p.is_active:
+            products = Product.objects.filter(org=p.client).select_related("product_type")
+            ctx["products_form"] = forms.ProductsForm(
+                products=products, initial={"products": selectors.granted_product_ids(partnership=p)}
+            )
+            ctx["payment_form"] = forms.PaymentMethodForm(initial={"payment_method": p.payment_method})
+            ctx["end_date_form"] = forms.EndDateForm(initial={"ends_on": p.ends_on})
+        if p.partner_id == self.access.org.pk and p.is_active:
+            ctx["can_access"] = (
+                self.access.can("clients.access")
+                or selectors.collaborator_rights_for(partner=self.access.org, user=request.user) is not None
+            )
+        return render(request, "partners/partnership_detail.html", ctx)
+
+
+class AcceptView(OwnOrgMixin, View):
+    capability = "partnerships.view"
+
+    def _form(self, p, data=None):
+        client = p.client or self.access.org
+        products = Product.objects.filter(org=client).select_related("product_type")
+        initial = {
+            "access_level": p.requested_access_level,
+            "payment_method": p.requested_payment_method or "",
+            "products": [i for i in p.requested_product_ids if products.filter(pk=i).exists()],
+        }
+        return forms.AcceptForm(data, products=products, initial=initial)
+
+    def get(self, request, pk: int):
+        p = _own_partnership(self.access, pk)
+        if not services._may_answer(self.access, p) or not p.is_pending:
+            raise Http404
+        return render(request, "partners/accept.html", {"p": p, "form": self._form(p)})
+
+    def post(self, request, pk: int):
+        p = _own_partnership(self.access, pk)
+        form = self._form(p, request.POST)
+        counter = p.initiated_by == Partnership.Side.PARTNER
+        if form.is_valid():
+            kwargs = {}
+            if counter:
+                kwargs = {
+                    "access_level": form.cleaned_data["access_level"],
+                    "payment_method": form.cleaned_data["payment_method"] or None,
+                    "product_ids": [pr.pk for pr in form.cleaned_data["products"]],
+                }
+            try:
+                services.partnership_accept(access=self.access, partnership=p, **kwargs)
+            except RuleViolation as exc:
+                forms.apply_violation(form, exc)
+            else:
+                messages.success(request, _("The partnership is active."))
+                return redirect("partners:partnership_detail", pk=p.pk)
+        return render(request, "partners/accept.html", {"p": p, "form": form}, status=400)
+
+
+class _ActionView(OwnOrgMixin, View):
+    capability = "partnerships.view"
+    action = ""
+    success = ""
+    redirect_to = "partners:partnership_detail"
+
+    def post(self, request, pk: int):
+        p = _own_partnership(self.access, pk)
+        try:
+            getattr(services, self.action)(access=self.access, partnership=p)
+        except RuleViolation as exc:
+            if exc.status == 403:
+                raise Http404
+            _flash(request, exc)
+        else:
+            messages.success(request, self.success)
+        if self.redirect_to == "partners:pending":
+            return redirect("partners:pending")
+        return redirect(self.redirect_to, pk=p.pk)
+
+
+class DeclineView(_ActionView):
+    action = "partnership_decline"
+    success = _("The invitation was declined.")
+    redirect_to = "partners:pending"
+
+
+class WithdrawView(_ActionView):
+    action = "partnership_withdraw"
+    success = _("The invitation was withdrawn.")
+    redirect_to = "partners:pending"
+
+
+class ResendView(_ActionView):
+    action = "partnership_resend"
+    success = _("The invitation was sent again.")
+    redirect_to = "partners:pending"
+
+
+class AcknowledgeView(_ActionView):
+    action = "partnership_acknowledge"
+    success = _("Marked as reviewed.")
+
+
+class PaymentMethodView(OwnOrgMixin, View):
+    """PS-9: a confirmation page says what changes for whom before the client confirms."""
+
+    capability = "partnerships.manage"
+
+    def get(self, request, pk: int):
+        p = _own_partnership(self.access, pk)
+        if p.client_id != self.access.org.pk or not p.is_active or not p.is_full:
+            raise Http404
+        new = request.GET.get("payment_method", "")
+        if new not in Partnership.PaymentMethod.values or new == p.payment_method:
+            return redirect("partners:partnership_detail", pk=p.pk)
+        return render(
+            request,
+            "partners/payment_method_confirm.html",
+            {
+                "p": p,
+                "new": new,
+                "new_label": Partnership.PaymentMethod(new).label,
+                "explanation": services.PAYMENT_EXPLANATIONS[new],
+                "old_explanation": services.PAYMENT_EXPLANATIONS[p.payment_method],
+            },
+        )
+
+    def post(self, request, pk: int):
+        p = _own_partnership(self.access, pk)
+        try:
+            services.partnership_change_payment_method(
+                access=self.access, partnership=p, payment_method=request.POST.get("payment_method", "")
+            )
+        except RuleViolation as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, _("The payment method was changed; the partner was told."))
+        return redirect("partners:partnership_detail", pk=p.pk)
+
+
+class ProductsView(OwnOrgMixin, View):
+    """PS-10: the client sets the granted products."""
+
+    capability = "partnerships.manage"
+
+    def post(self, request, pk: int):
+        p = _own_partnership(self.access, pk)
+        if p.client_id != self.access.org.pk:
+            raise Http404
+        form = forms.ProductsForm(request.POST, products=Product.objects.filter(org=self.access.org))
+        if not form.is_valid():
+            messages.error(request, _("Choose products of your organization."))
+            return redirect("partners:partnership_detail", pk=p.pk)
+        try:
+            services.partnership_set_products(
+                access=self.access, partnership=p, product_ids=[pr.pk for pr in form.cleaned_data["products"]]
+            )
+        except RuleViolation as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, _("The granted products were saved; the partner was told."))
+        return redirect("partners:partnership_detail", pk=p.pk)
+
+
+class EndDateView(OwnOrgMixin, View):
+    capability = "partnerships.manage"
+
+    def post(self, request, pk: int):
+        p = _own_partnership(self.access, pk)
+        form = forms.EndDateForm(request.POST)
+        if form.is_valid():
+            try:
+                services.partnership_set_end_date(
+                    access=self.access, partnership=p, ends_on=form.cleaned_data["ends_on"]
+                )
+            except RuleViolation as exc:
+                if exc.status == 404:
+                    raise Http404
+                _flash(request, exc)
+            else:
+                messages.success(request, _("The end date was saved."))
+        else:
+            messages.error(request, _("Enter a valid date."))
+        return redirect("partners:partnership_detail", pk=p.pk)
+
+
+class EndView(OwnOrgMixin, View):
+    """PS-11: confirm twice; the second time with the password."""
+
+    capability = "partnerships.manage"
+
+    def get(self, request, pk: int):
+        p = _own_partnership(self.access, pk)
+        if not p.is_active:
+            raise Http404
+        return render(request, "partners/end.html", {"p": p, "step": 1})
+
+    def post(self, request, pk: int):
+        p = _own_partnership(self.access, pk)
+        if not p.is_active:
+            raise Http404
+        if request.POST.get("step") != "2":
+            return render(request, "partners/end.html", {"p": p, "step": 2, "form": forms.PasswordForm()})
+        form = forms.PasswordForm(request.POST)
+        if form.is_valid():
+            try:
+                services.partnership_end(access=self.access, partnership=p, password=form.cleaned_data["password"])
+            except RuleViolation as exc:
+                forms.apply_violation(form, exc)
+            else:
+                messages.success(request, _("The partnership has ended. The other side was told."))
+                return redirect("partners:partnership_detail", pk=p.pk)
+        return render(request, "partners/end.html", {"p": p, "step": 2, "form": form}, status=400)
+
+
+# ---------------------------------------------------------------------------
+# PS-12: acting for a client
+
+
+@login_required
+@require_POST
+def access_client(request, pk: int):
+    access = acting(request)
+    if access is None or access.is_acting_for_client:
+        raise Http404
+    p = (
+        Partnership.objects.filter(pk=pk, partner=access.org, status=Partnership.Status.ACTIVE)
+        .select_related("client")
+        .first()
+    )
+    if p is None:
+        raise Http404
+    if mfa_blocked(user=request.user, partnership=p):
+        return render(request, "partners/mfa_required.html", {"p": p}, status=403)
+    if switch_org(request, org=p.client) is None or not acting(request).is_acting_for_client:
+        raise Http404
+    messages.success(request, _("You now act for %(client)s.") % {"client": p.client.name})
+    return redirect("partners:client_products")
+
+
+@login_required
+@require_POST
+def leave_client(request):
+    access = acting(request)
+    if access is None or not access.is_acting_for_client:
+        return redirect("manager:dashboard")
+    switch_org(request, org=access.actor_org)
+    messages.success(request, _("You are back in %(org)s.") % {"org": access.actor_org.name})
+    return redirect("partners:clients")
+
+
+class ClientProductsView(OrgViewMixin, View):
+    """The acting org's products, limited to the partnership's scope (PS-4, PS-12)."""
+
+    capability = "products.view"
+
+    def get(self, request):
+        qs = selectors.products_visible_to(access=self.access)
+        q = request.GET.get("q", "").strip()
+        if q:
+            qs = qs.filter(Q(name__icontains=q) | Q(product_type__name__icontains=q))
+        page = Paginator(qs.order_by("name", "id"), 50).get_page(request.GET.get("page"))
+        return render(
+            request, "partners/client_products.html", {"page": page, "q": q, "query_string": f"q={q}" if q else ""}
+        )
+
+
+# ---------------------------------------------------------------------------
+# PS-13 collaborator rights, directory, security
+
+
+class CollaboratorsView(PartnerMixin, View):
+    capability = "collaborators.manage"
+
+    def get(self, request):
+        rows = []
+        for m in selectors.collaborators_of(access=self.access):
+            rows.append({"m": m, "rights": selectors.collaborator_rights_for(partner=self.access.org, user=m.user)})
+        return render(request, "partners/collaborators.html", {"rows": rows})
+
+
+class CollaboratorEditView(PartnerMixin, View):
+    capability = "collaborators.manage"
+
+    def _member(self, user_id):
+        m = selectors.collaborators_of(access=self.access).filter(user_id=user_id).first()
+        if m is None:
+            raise Http404
+        return m
+
+    def get(self, request, user_id: int):
+        m = self._member(user_id)
+        rights = selectors.collaborator_rights_for(partner=self.access.org, user=m.user)
+        initial = {}
+        if rights:
+            initial = {
+                "all_clients": rights.all_clients,
+                "clients": list(rights.clients.all()),
+                "rights": rights.rights,
+            }
+        form = forms.CollaboratorRightsForm(initial=initial, clients=selectors.clients_of(partner=self.access.org))
+        return render(request, "partners/collaborator_edit.html", {"m": m, "form": form})
+
+    def post(self, request, user_id: int):
+        m = self._member(user_id)
+        form = forms.CollaboratorRightsForm(request.POST, clients=selectors.clients_of(partner=self.access.org))
+        if form.is_valid():
+            try:
+                services.collaborator_rights_set(
+                    access=self.access,
+                    user=m.user,
+                    all_clients=form.cleaned_data["all_clients"],
+                    client_ids=[c.pk for c in form.cleaned_data["clients"]],
+                    rights=form.cleaned_data["rights"],
+                )
+            except RuleViolation as exc:
+                forms.apply_violation(form, exc)
+            else:
+                messages.success(request, _("The rights of %(who)s were saved.") % {"who": m.user.display_name})
+                return redirect("partners:collaborators")
+        return render(request, "partners/collaborator_edit.html", {"m": m, "form": form}, status=400)
+
+
+class ProfileView(PartnerMixin, View):
+    capability = "directory.edit"
+
+    def get(self, request):
+        return render(request, "partners/profile.html", {"form": forms.ProfileForm(instance=self.profile)})
+
+    def post(self, request):
+        form = forms.ProfileForm(request.POST, request.FILES, instance=self.profile)
+        if form.is_valid():
+            try:
+                services.profile_update(access=self.access, **form.cleaned_data)
+            except RuleViolation as exc:
+                forms.apply_violation(form, exc)
+            except Exception as exc:  # model validation (logo type/size)
+                from django.core.exceptions import ValidationError
+
+                if not isinstance(exc, ValidationError):
+                    raise
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                messages.success(request, _("Your public profile was saved."))
+                return redirect("partners:profile")
+        return render(request, "partners/profile.html", {"form": form}, status=400)
+
+
+class SecurityView(OwnOrgMixin, View):
+    """SEC-2 settings: a client requires MFA of partner people; a partner of its members."""
+
+    capability = "partnerships.manage"
+
+    def get(self, request):
+        client_settings = ClientPartnerSettings.objects.filter(client=self.access.org).first()
+        profile = selectors.partner_profile_for(org=self.access.org)
+        return render(
+            request,
+            "partners/security.html",
+            {"client_require": bool(client_settings and client_settings.require_partner_mfa), "profile": profile},
+        )
+
+    def post(self, request):
+        try:
+            if request.POST.get("what") == "partner":
+                services.partner_require_mfa_set(access=self.access, require=request.POST.get("require_mfa") == "on")
+            else:
+                services.client_partner_settings_set(
+                    access=self.access, require_partner_mfa=request.POST.get("require_mfa") == "on"
+                )
+        except RuleViolation as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("partners:security")
