@@ -1,1 +1,480 @@
-from django.db import models  # noqa: F401
+"""Billing: catalog prices, orders, invoices, payments, prepaid balances, cashback.
+
+Products and product types live in `clients`; who manages a product, who pays
+and at what rate comes from `partners` through `billing.partner_terms`.
+Money is always `Decimal` + an explicit currency code.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Organization, Product, ProductType
+
+
+class Currency(models.TextChoices):
+    CHF = "CHF", "CHF"
+    EUR = "EUR", "EUR"
+
+
+class Period(models.TextChoices):
+    MONTH = "1m", _("1 month")
+    YEAR = "1y", _("1 year")
+    TWO_YEARS = "2y", _("2 years")
+
+
+PERIOD_MONTHS = {Period.MONTH: 1, Period.YEAR: 12, Period.TWO_YEARS: 24}
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+FRACTION = {
+    "max_digits": 5,
+    "decimal_places": 4,
+    "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+}
+
+
+def percent(fraction: Decimal) -> str:
+    """0.081 → "8.1", 0.2 → "20"."""
+    value = (Decimal(fraction) * 100).quantize(Decimal("0.01")).normalize()
+    return f"{value:f}"
+
+
+class Price(models.Model):
+    """BL-1: public price of a product type, per period and currency."""
+
+    product_type = models.ForeignKey(ProductType, on_delete=models.CASCADE, related_name="prices")
+    period = models.CharField(_("period"), max_length=2, choices=Period.choices)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    amount = models.DecimalField(_("amount"), **MONEY, validators=[MinValueValidator(Decimal("0"))])
+
+    class Meta:
+        verbose_name = _("price")
+        verbose_name_plural = _("prices")
+        ordering = ["product_type", "period", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product_type", "period", "currency"],
+                name="price_unique_per_type_period_currency",
+                violation_error_message=_("This product type already has a price for this period and currency."),
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="price_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_type} {self.period} {self.currency} {self.amount}"
+
+
+class HostingTier(models.Model):
+    """BL-1: degressive web-hosting prices by the number of hostings the payer holds."""
+
+    min_count = models.PositiveIntegerField(_("from this many hostings"), unique=True)
+    discount = models.DecimalField(
+        _("discount"), **FRACTION, help_text=_("A fraction: 0.10 means 10% off the public price.")
+    )
+
+    class Meta:
+        verbose_name = _("web-hosting tier")
+        verbose_name_plural = _("web-hosting tiers")
+        ordering = ["min_count"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discount__gte=0) & Q(discount__lt=1), name="hosting_tier_discount_fraction"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"≥ {self.min_count}: {self.discount:.0%}"
+
+
+class InvoiceCounter(models.Model):
+    """BL-8: one row per year, locked with SELECT … FOR UPDATE while numbering."""
+
+    year = models.PositiveIntegerField(unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("invoice counter")
+        verbose_name_plural = _("invoice counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class Order(models.Model):
+    """BL-2/BL-3: an order (or renewal) for a client; products go to the client's org."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("new products")
+        RENEWAL = "renewal", _("renewal")
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="orders")
+    payer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="orders_paid")
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    placed_by_org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="orders_placed")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.NEW)
+    invoice_note = models.CharField(_("billing reference"), max_length=128, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.client}"
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product_type = models.ForeignKey(ProductType, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, null=True, on_delete=models.SET_NULL, related_name="order_lines")
+    name = models.CharField(_("name"), max_length=200)
+    period = models.CharField(_("period"), max_length=2, choices=Period.choices)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+
+    def __str__(self) -> str:
+        return f"{self.product_type} {self.name} {self.period}"
+
+
+class ImmutableError(Exception):
+    pass
+
+
+class Invoice(models.Model):
+    """BL-8: numbered per year without gaps, immutable once issued."""
+
+    class Status(models.TextChoices):
+        UNPAID = "unpaid", _("unpaid")
+        PAID = "paid", _("paid")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("invoice")
+        CREDIT_NOTE = "credit_note", _("credit note")
+
+    ISSUED_FIELDS = (
+        "org_id",
+        "number",
+        "kind",
+        "issued_at",
+        "currency",
+        "net",
+        "vat_rate",
+        "vat_amount",
+        "gross",
+        "vat_number",
+        "invoice_note",
+        "reverse_charge",
+        "legal_text",
+        "payer_name",
+        "payer_address",
+        "payer_country",
+        "credit_of_id",
+    )
+
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="invoices")
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INVOICE)
+    credit_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes")
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices")
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    net = models.DecimalField(_("net"), **MONEY)
+    vat_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=4)
+    vat_amount = models.DecimalField(_("VAT"), **MONEY)
+    gross = models.DecimalField(_("total"), **MONEY)
+    vat_number = models.CharField(_("VAT number"), max_length=40, blank=True)
+    invoice_note = models.CharField(_("billing reference"), max_length=128, blank=True)
+    reverse_charge = models.BooleanField(_("reverse charge"), default=False)
+    legal_text = models.CharField(_("legal mention"), max_length=300, blank=True)
+    payer_name = models.CharField(max_length=200, blank=True)
+    payer_address = models.CharField(max_length=400, blank=True)
+    payer_country = models.CharField(max_length=2, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UNPAID)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["org", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gross=models.F("net") + models.F("vat_amount")), name="invoice_gross_is_net_plus_vat"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_at__isnull=False), name="invoice_paid_has_paid_at"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args, **kwargs):
+        """Issued amounts never change: only status and paid_at move (through the services)."""
+        if self.pk is not None and not kwargs.pop("force_issue", False):
+            current = Invoice.objects.filter(pk=self.pk).values(*self.ISSUED_FIELDS).first()
+            if current is not None:
+                for field in self.ISSUED_FIELDS:
+                    if current[field] != getattr(self, field):
+                        raise ImmutableError(f"Invoice {self.number}: {field} can't change once issued.")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == self.Kind.CREDIT_NOTE
+
+    @property
+    def vat_percent(self) -> str:
+        return percent(self.vat_rate)
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    description = models.CharField(_("description"), max_length=300)
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    product_type = models.ForeignKey(ProductType, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("category"), max_length=20, choices=ProductType.Category.choices)
+    period = models.CharField(_("period"), max_length=2, choices=Period.choices)
+    quantity = models.PositiveIntegerField(default=1)
+    unit_price = models.DecimalField(_("public unit price"), **MONEY)
+    tier_discount = models.DecimalField(_("volume discount"), max_digits=5, decimal_places=4, default=0)
+    partner_discount = models.DecimalField(_("partner discount"), max_digits=5, decimal_places=4, default=0)
+    # Public price after tiers (the cashback base, BL-5) and the amount invoiced.
+    public_amount = models.DecimalField(_("public amount"), **MONEY)
+    net_amount = models.DecimalField(_("net amount"), **MONEY)
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    # The partner this line is attributed to (cashback or discount), and its rate.
+    managing_partner = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    partner_rate = models.DecimalField(max_digits=5, decimal_places=4, default=0)
+
+    class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError("Invoice lines can't change once issued.")
+        super().save(*args, **kwargs)
+
+    @property
+    def tier_percent(self) -> str:
+        return percent(self.tier_discount)
+
+    @property
+    def partner_percent(self) -> str:
+        return percent(self.partner_discount)
+
+    @property
+    def discount_amount(self) -> Decimal:
+        return self.public_amount - self.net_amount
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", _("card")
+    BALANCE = "balance", _("prepaid balance")
+
+
+class Payment(models.Model):
+    """BL-9: one attempt to pay an invoice. At most one succeeds (DB constraint)."""
+
+    class Status(models.TextChoices):
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(max_length=3, choices=Currency.choices)
+    method = models.CharField(max_length=8, choices=PaymentMethod.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    gateway_reference = models.CharField(max_length=100, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice"],
+                condition=Q(status="succeeded"),
+                name="payment_one_success_per_invoice",
+                violation_error_message=_("This invoice is already paid."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.amount} {self.status}"
+
+
+class PrepaidAccount(models.Model):
+    """BL-6: an org's prepaid balance (one per currency) = the sum of its append-only entries."""
+
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="prepaid_accounts")
+    currency = models.CharField(max_length=3, choices=Currency.choices)
+
+    class Meta:
+        verbose_name = _("prepaid account")
+        verbose_name_plural = _("prepaid accounts")
+        constraints = [models.UniqueConstraint(fields=["org", "currency"], name="prepaid_account_one_per_org_currency")]
+
+    def __str__(self) -> str:
+        return f"{self.org} ({self.currency})"
+
+    @property
+    def balance(self) -> Decimal:
+        return self.entries.aggregate(total=models.Sum("amount"))["total"] or Decimal("0.00")
+
+
+class BalanceEntry(models.Model):
+    class Kind(models.TextChoices):
+        CASHBACK = "cashback", _("cashback earned")
+        CASHBACK_REVERSAL = "cashback_reversal", _("cashback reversed")
+        INVOICE_PAYMENT = "invoice_payment", _("invoice paid from balance")
+        PAYOUT = "payout", _("payout")
+        PAYOUT_RETURNED = "payout_returned", _("payout returned")
+        CREDIT_NOTE = "credit_note", _("credit note")
+        ADJUSTMENT = "adjustment", _("adjustment")
+
+    account = models.ForeignKey(PrepaidAccount, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    description = models.CharField(max_length=300, blank=True)
+    cashback = models.ForeignKey(
+        "CashbackEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="balance_entries"
+    )
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    payout = models.ForeignKey(
+        "PayoutRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="balance_entries"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("balance entry")
+        verbose_name_plural = _("balance entries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cashback", "kind"], condition=Q(cashback__isnull=False), name="balance_one_credit_per_cashback"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError("Balance entries are append-only.")
+        super().save(*args, **kwargs)
+
+
+class CashbackEntry(models.Model):
+    """BL-5/BL-6: append-only cashback ledger.
+
+    Amounts never change. The only in-place change is the single
+    `pending → earned` transition, stamped with `earned_at`, when the invoice is
+    paid. Refunds and corrections are new entries with `reverses` set and the
+    opposite amount (status `reversed`).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        EARNED = "earned", _("earned")
+        REVERSED = "reversed", _("reversed")
+
+    partner = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="cashback_entries")
+    invoice_line = models.ForeignKey(InvoiceLine, on_delete=models.PROTECT, related_name="cashback_entries")
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=20, choices=ProductType.Category.choices)
+    rate = models.DecimalField(max_digits=5, decimal_places=4)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(max_length=3, choices=Currency.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    earned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cashback entry")
+        verbose_name_plural = _("cashback entries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice_line"], condition=Q(reverses__isnull=True), name="cashback_one_per_invoice_line"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="earned") | Q(earned_at__isnull=False), name="cashback_earned_has_timestamp"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} {self.amount} {self.currency} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            current = CashbackEntry.objects.filter(pk=self.pk).values("amount", "status", "partner_id").first()
+            if current is not None:
+                if current["amount"] != self.amount or current["partner_id"] != self.partner_id:
+                    raise ImmutableError("Cashback amounts are append-only.")
+                if current["status"] != self.status and not (
+                    current["status"] == self.Status.PENDING and self.status == self.Status.EARNED
+                ):
+                    raise ImmutableError("Only pending → earned may change in place.")
+        super().save(*args, **kwargs)
+
+
+class PayoutRequest(models.Model):
+    """BL-6: withdraw the prepaid balance; staff settle it in the admin."""
+
+    class Method(models.TextChoices):
+        BANK = "bank", _("bank transfer")
+        PAYPAL = "paypal", _("PayPal")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        PAID = "paid", _("paid")
+        REJECTED = "rejected", _("rejected")
+
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="payout_requests")
+    amount = models.DecimalField(_("amount"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    currency = models.CharField(max_length=3, choices=Currency.choices)
+    method = models.CharField(_("method"), max_length=8, choices=Method.choices)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    account_holder = models.CharField(_("account holder"), max_length=200, blank=True)
+    paypal_email = models.EmailField(_("PayPal email"), blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("payout request")
+        verbose_name_plural = _("payout requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.org} {self.amount} {self.currency} ({self.status})"

@@ -1,0 +1,797 @@
+"""Billing writes: orders, invoices, payments, cashback, payouts (BL-2…BL-11)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients.audit import audit_record
+from clients.models import CHF_COUNTRIES, Membership, Organization, Product, ProductType, Role
+from clients.tenancy import Access
+from portal.errors import InvalidInput, NotAllowed, RuleViolation
+from portal.outbox import email_enqueue
+
+from . import partner_terms
+from .gateway import get_gateway
+from .models import (
+    PERIOD_MONTHS,
+    BalanceEntry,
+    CashbackEntry,
+    HostingTier,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    Order,
+    OrderLine,
+    Payment,
+    PaymentMethod,
+    PayoutRequest,
+    Period,
+    PrepaidAccount,
+    Price,
+)
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+SWISS_VAT_RATE = Decimal("0.081")
+REVERSE_CHARGE_TEXT = "Reverse charge: VAT to be accounted for by the recipient (Art. 196 Directive 2006/112/EC)."
+RENEWAL_THRESHOLDS = (30, 7)
+
+
+def money(value: Decimal) -> Decimal:
+    """Round once, where the invoice line is made (ROUND_HALF_UP to 0.01)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --- pricing (BL-1, BL-4, PP-5) ---------------------------------------------------------------
+
+
+def price_lookup(*, product_type: ProductType, period: str, currency: str) -> Decimal:
+    amount = (
+        Price.objects.filter(product_type=product_type, period=period, currency=currency)
+        .values_list("amount", flat=True)
+        .first()
+    )
+    if amount is None:
+        raise InvalidInput(
+            "no_price",
+            _("%(type)s is not sold for this period in %(currency)s.")
+            % {"type": product_type.name, "currency": currency},
+            fields={"period": [_("Choose a period this product is sold for.")]},
+        )
+    return amount
+
+
+def tier_discount_for(*, count: int) -> Decimal:
+    """BL-1: the discount of the highest tier whose minimum `count` reaches."""
+    tier = HostingTier.objects.filter(min_count__lte=count).order_by("-min_count").first()
+    return tier.discount if tier else Decimal("0")
+
+
+def hostings_held_by(*, payer: Organization) -> int:
+    """Web hostings the payer holds or pays for (its own and its partner-pays clients')."""
+    return Product.objects.filter(
+        org_id__in=partner_terms.hosting_orgs_paid_by(payer=payer),
+        product_type__category=ProductType.Category.WEB_HOSTING,
+        status=Product.Status.ACTIVE,
+    ).count()
+
+
+def line_amounts(
+    *, unit_price: Decimal, tier_discount: Decimal, partner_discount: Decimal, quantity: int = 1
+) -> tuple[Decimal, Decimal]:
+    """(public amount after tiers, net invoiced amount), each rounded once.
+
+    PP-5: the partner rate multiplies the tier price, never replaces it:
+    347.20 × (1 − 0.20) = 277.76; × (1 − 0.25) = 208.32.
+    """
+    after_tier = Decimal(unit_price) * (1 - Decimal(tier_discount)) * quantity
+    net = after_tier * (1 - Decimal(partner_discount))
+    return money(after_tier), money(net)
+
+
+def vat_terms(*, payer: Organization) -> tuple[Decimal, bool, str]:
+    """BL-8: (rate, reverse charge?, legal text). Swiss/Liechtenstein payers 8.1%;
+    a foreign business with a VAT number: reverse charge 0%; others 8.1%
+    (simplification recorded in docs/decisions.md)."""
+    if payer.country.upper() in CHF_COUNTRIES:
+        return SWISS_VAT_RATE, False, ""
+    if payer.is_company and payer.vat_number:
+        return Decimal("0"), True, REVERSE_CHARGE_TEXT
+    return SWISS_VAT_RATE, False, ""
+
+
+# --- invoices (BL-8) ---------------------------------------------------------------------------
+
+
+def invoice_number_next(*, year: int) -> str:
+    """Gap-free per year: the counter row is locked until the caller's transaction ends,
+    so a rolled-back invoice gives its number back."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("invoice_number_next must run inside the invoice's transaction")
+    InvoiceCounter.objects.get_or_create(year=year)
+    counter = InvoiceCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{year}-{counter.last_number:06d}"
+
+
+@dataclass
+class LineData:
+    description: str
+    product_type: ProductType
+    period: str
+    unit_price: Decimal
+    tier_discount: Decimal
+    partner_discount: Decimal
+    client: Organization
+    product: Product | None = None
+    quantity: int = 1
+    managing_partner: Organization | None = None
+    partner_rate: Decimal = Decimal("0")
+    cashback: bool = False
+
+
+def billing_recipients(*, org: Organization):
+    from portal.models import User
+
+    return User.objects.filter(
+        memberships__org=org,
+        memberships__role__in=[Role.LEGAL_REPRESENTATIVE, Role.ADMINISTRATOR],
+        is_active=True,
+    ).distinct()
+
+
+def needs_vat_prompt(org: Organization) -> bool:
+    """ORG-4: a company without a VAT number is invited to add one."""
+    return org.is_company and not org.vat_number
+
+
+def invoice_issue(
+    *, payer: Organization, lines: Iterable[LineData], order: Order | None = None, invoice_note: str | None = None
+) -> Invoice:
+    """Issue an invoice (numbered, amounts frozen) and its pending cashback entries."""
+    lines = list(lines)
+    if not lines:
+        raise InvalidInput("empty_invoice", _("An invoice needs at least one line."))
+    now = timezone.now()
+    rate, reverse_charge, legal_text = vat_terms(payer=payer)
+    currency = payer.currency
+    computed = []
+    for data in lines:
+        public_amount, net_amount = line_amounts(
+            unit_price=data.unit_price,
+            tier_discount=data.tier_discount,
+            partner_discount=data.partner_discount,
+            quantity=data.quantity,
+        )
+        computed.append((data, public_amount, net_amount))
+    net = sum((n for _d, _p, n in computed), ZERO)
+    vat_amount = money(net * rate)
+    with transaction.atomic():
+        invoice = Invoice.objects.create(
+            org=payer,
+            number=invoice_number_next(year=now.year),
+            order=order,
+            issued_at=now,
+            due_on=(now + timedelta(days=30)).date(),
+            currency=currency,
+            net=net,
+            vat_rate=rate,
+            vat_amount=vat_amount,
+            gross=net + vat_amount,
+            vat_number=payer.vat_number,
+            invoice_note=(invoice_note if invoice_note is not None else payer.invoice_note)[:128],
+            reverse_charge=reverse_charge,
+            legal_text=legal_text,
+            payer_name=payer.name,
+            payer_address=", ".join(p for p in [payer.street, f"{payer.postal_code} {payer.city}".strip()] if p),
+            payer_country=payer.country,
+        )
+        for data, public_amount, net_amount in computed:
+            line = InvoiceLine.objects.create(
+                invoice=invoice,
+                description=data.description,
+                product=data.product,
+                product_type=data.product_type,
+                category=data.product_type.category,
+                period=data.period,
+                quantity=data.quantity,
+                unit_price=data.unit_price,
+                tier_discount=data.tier_discount,
+                partner_discount=data.partner_discount,
+                public_amount=public_amount,
+                net_amount=net_amount,
+                client=data.client,
+                managing_partner=data.managing_partner,
+                partner_rate=data.partner_rate,
+            )
+            if data.cashback and data.managing_partner is not None and data.partner_rate > 0:
+                # BL-5: public price (after tiers) × the managing partner's rate.
+                CashbackEntry.objects.create(
+                    partner=data.managing_partner,
+                    invoice_line=line,
+                    client=data.client,
+                    category=line.category,
+                    rate=data.partner_rate,
+                    amount=money(public_amount * data.partner_rate),
+                    currency=currency,
+                    status=CashbackEntry.Status.PENDING,
+                    created_at=now,
+                )
+        audit_record(
+            action="invoice.issued",
+            org=payer,
+            target=invoice,
+            details={"number": invoice.number, "gross": str(invoice.gross), "currency": currency},
+        )
+        link = reverse("billing:invoice_detail", args=[invoice.pk])
+        for user in billing_recipients(org=payer):
+            email_enqueue(
+                key=f"invoice-issued:{invoice.pk}:{user.pk}",
+                to=user,
+                template="billing/invoice_issued",
+                context={"invoice": invoice, "org": payer},
+                link=link,
+            )
+    return invoice
+
+
+# --- orders and renewals (BL-2, BL-3, BL-4) ----------------------------------------------------
+
+
+@dataclass
+class OrderItem:
+    product_type: ProductType
+    period: str
+    name: str = ""
+    product: Product | None = None  # set for a renewal
+
+
+def _extend(start: date, period: str) -> date:
+    return start + relativedelta(months=PERIOD_MONTHS[period])
+
+
+def order_place(
+    *,
+    access: Access,
+    client: Organization,
+    items: list[OrderItem],
+    invoice_note_override: str | None = None,
+) -> Order:
+    """BL-2/BL-3/BL-4: place an order (new products or renewals) for `client`.
+
+    The client orders for itself; its full partner orders with the order right
+    (an acting-for Access). A limited partner, or anyone without the right, is
+    refused. Products always go to the client's org; the invoice to the payer.
+    """
+    if not partner_terms.may_order(access=access, client=client):
+        raise NotAllowed("not_allowed_to_order", _("You may not order or renew products for this organization."))
+    if not items:
+        raise InvalidInput("empty_order", _("Choose at least one product."), fields={"items": [_("Required.")]})
+    for item in items:
+        if item.period not in Period.values:
+            raise InvalidInput("invalid_period", _("Unknown period."), fields={"period": [_("Unknown period.")]})
+        if item.product is None and not (item.name or "").strip():
+            raise InvalidInput("name_required", _("Give the new product a name."), fields={"name": [_("Required.")]})
+        if item.product is not None and item.product.org_id != client.pk:
+            raise RuleViolation("not_found", _("Not found."), status=404)
+        if not item.product_type.active and item.product is None:
+            raise InvalidInput("not_sold", _("This product is no longer sold."))
+    if invoice_note_override is not None and len(invoice_note_override) > 128:
+        raise InvalidInput(
+            "invoice_note_too_long",
+            _("The billing reference has at most 128 characters."),
+            fields={"invoice_note": [_("At most 128 characters.")]},
+        )
+    kind = Order.Kind.RENEWAL if all(i.product is not None for i in items) else Order.Kind.NEW
+    with transaction.atomic():
+        terms = [
+            partner_terms.terms_for_order(
+                client=client, ordered_by_access=access, product_type=i.product_type, product=i.product
+            )
+            for i in items
+        ]
+        payer = terms[0].payer
+        currency = payer.currency
+        prices = [price_lookup(product_type=i.product_type, period=i.period, currency=currency) for i in items]
+        order = Order.objects.create(
+            client=client,
+            payer=payer,
+            placed_by=access.user,
+            placed_by_org=access.from_org,
+            kind=kind,
+            invoice_note=invoice_note_override or "",
+        )
+        hostings = hostings_held_by(payer=payer)
+        today = timezone.localdate()
+        line_data: list[LineData] = []
+        for item, term, unit_price in zip(items, terms, prices, strict=True):
+            if item.product is None:
+                product = Product.objects.create(
+                    org=client,
+                    product_type=item.product_type,
+                    name=item.name.strip(),
+                    expires_at=_extend(today, item.period),
+                )
+                description = _("%(type)s “%(name)s”, %(period)s") % {
+                    "type": item.product_type.name,
+                    "name": product.name,
+                    "period": Period(item.period).label,
+                }
+            else:
+                product = Product.objects.select_for_update().get(pk=item.product.pk)
+                start = max(product.expires_at or today, today)
+                product.expires_at = _extend(start, item.period)
+                product.status = Product.Status.ACTIVE
+                product.save(update_fields=["expires_at", "status"])
+                description = _("Renewal of %(type)s “%(name)s”, %(period)s, until %(date)s") % {
+                    "type": item.product_type.name,
+                    "name": product.name,
+                    "period": Period(item.period).label,
+                    "date": product.expires_at.isoformat(),
+                }
+            OrderLine.objects.create(
+                order=order, product_type=item.product_type, product=product, name=product.name, period=item.period
+            )
+            tier = Decimal("0")
+            if item.product_type.category == ProductType.Category.WEB_HOSTING:
+                if item.product is None:
+                    hostings += 1  # the new hosting counts itself
+                tier = tier_discount_for(count=hostings)
+            line_data.append(
+                LineData(
+                    description=description,
+                    product_type=item.product_type,
+                    period=item.period,
+                    unit_price=unit_price,
+                    tier_discount=tier,
+                    partner_discount=term.partner_rate if term.discount_applies else Decimal("0"),
+                    client=client,
+                    product=product,
+                    managing_partner=term.managing_partner,
+                    partner_rate=term.partner_rate if term.managing_partner else Decimal("0"),
+                    cashback=term.cashback_applies,
+                )
+            )
+        invoice = invoice_issue(payer=payer, lines=line_data, order=order, invoice_note=invoice_note_override)
+        audit_record(
+            action="order.renewed" if kind == Order.Kind.RENEWAL else "order.placed",
+            org=client,
+            actor=access.user,
+            actor_org=access.actor_org,
+            target=order,
+            details={
+                "items": [{"type": i.product_type.slug, "period": i.period} for i in items],
+                "payer": payer.slug,
+                "invoice": invoice.number,
+            },
+        )
+    return order
+
+
+def product_renew(*, access: Access, product: Product, period: str) -> Order:
+    return order_place(
+        access=access,
+        client=product.org,
+        items=[OrderItem(product_type=product.product_type, period=period, product=product)],
+    )
+
+
+# --- prepaid balance (BL-6) --------------------------------------------------------------------
+
+
+def prepaid_account_for(*, org: Organization, currency: str, lock: bool = False) -> PrepaidAccount:
+    account, _created = PrepaidAccount.objects.get_or_create(org=org, currency=currency)
+    if lock:
+        account = PrepaidAccount.objects.select_for_update().get(pk=account.pk)
+    return account
+
+
+def balance_of(*, account: PrepaidAccount) -> Decimal:
+    return BalanceEntry.objects.filter(account=account).aggregate(t=Sum("amount"))["t"] or ZERO
+
+
+# --- payments (BL-9) ---------------------------------------------------------------------------
+
+
+def _cashback_earn(*, invoice: Invoice) -> list[CashbackEntry]:
+    """BL-6: the invoice is paid → its pending cashback becomes earned and is credited."""
+    now = timezone.now()
+    earned = []
+    entries = CashbackEntry.objects.select_for_update().filter(
+        invoice_line__invoice=invoice, status=CashbackEntry.Status.PENDING, reverses__isnull=True
+    )
+    for entry in entries:
+        if hasattr(entry, "reversed_by"):
+            continue
+        entry.status = CashbackEntry.Status.EARNED
+        entry.earned_at = now
+        entry.save(update_fields=["status", "earned_at"])
+        account = prepaid_account_for(org=entry.partner, currency=entry.currency)
+        BalanceEntry.objects.create(
+            account=account,
+            kind=BalanceEntry.Kind.CASHBACK,
+            amount=entry.amount,
+            cashback=entry,
+            invoice=invoice,
+            description=_("Cashback on invoice %(number)s") % {"number": invoice.number},
+        )
+        earned.append(entry)
+    partners = {e.partner_id: e.partner for e in earned}
+    for partner in partners.values():
+        total = sum((e.amount for e in earned if e.partner_id == partner.pk), ZERO)
+        for user in billing_recipients(org=partner):
+            # Decision: one cashback email per paid invoice and partner.
+            email_enqueue(
+                key=f"cashback-earned:{invoice.pk}:{partner.pk}:{user.pk}",
+                to=user,
+                template="billing/cashback_earned",
+                context={"invoice": invoice, "amount": total, "currency": invoice.currency, "partner": partner},
+                link=reverse("billing:revenue"),
+            )
+    return earned
+
+
+def _mark_paid(*, invoice: Invoice, payment: Payment, user) -> None:
+    invoice.status = Invoice.Status.PAID
+    invoice.paid_at = payment.created_at
+    invoice.save(update_fields=["status", "paid_at"])
+    _cashback_earn(invoice=invoice)
+    audit_record(
+        action="invoice.paid",
+        org=invoice.org,
+        actor=user,
+        target=invoice,
+        details={"number": invoice.number, "method": payment.method, "reference": payment.gateway_reference},
+    )
+    for recipient in billing_recipients(org=invoice.org):
+        email_enqueue(
+            key=f"payment-received:{payment.pk}:{recipient.pk}",
+            to=recipient,
+            template="billing/payment_received",
+            context={"invoice": invoice, "payment": payment},
+            link=reverse("billing:invoice_detail", args=[invoice.pk]),
+        )
+
+
+def invoice_pay(*, access: Access, invoice: Invoice, method: str = "card", card_number: str = "") -> Payment:
+    """Pay an unpaid invoice by card (through the gateway) or from the prepaid balance.
+
+    The invoice row is locked for the whole attempt, and a partial unique
+    constraint allows one successful payment per invoice: two concurrent
+    payments never both succeed.
+    """
+    if access.is_acting_for_client or invoice.org_id != access.org.pk:
+        raise RuleViolation("not_found", _("Not found."), status=404)
+    access.require("billing.pay")
+    if method not in PaymentMethod.values:
+        raise InvalidInput("invalid_method", _("Unknown payment method."), fields={"method": [_("Card or balance.")]})
+    failure = None
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if locked.kind != Invoice.Kind.INVOICE or locked.status != Invoice.Status.UNPAID:
+            raise RuleViolation("invoice_not_payable", _("This invoice is already paid or cancelled."))
+        if method == PaymentMethod.BALANCE:
+            account = prepaid_account_for(org=locked.org, currency=locked.currency, lock=True)
+            if balance_of(account=account) < locked.gross:
+                raise RuleViolation(
+                    "insufficient_balance", _("Your prepaid balance does not cover this invoice."), status=409
+                )
+            reference = f"balance:{account.pk}"
+        else:
+            result = get_gateway().charge(
+                amount=locked.gross, currency=locked.currency, card_number=card_number, description=locked.number
+            )
+            if not result.succeeded:
+                failure = result
+            reference = result.reference
+        if failure is None:
+            try:
+                with transaction.atomic():
+                    payment = Payment.objects.create(
+                        invoice=locked,
+                        amount=locked.gross,
+                        currency=locked.currency,
+                        method=method,
+                        status=Payment.Status.SUCCEEDED,
+                        gateway_reference=reference,
+                        paid_by=access.user,
+                    )
+            except IntegrityError:
+                raise RuleViolation("invoice_not_payable", _("This invoice is already paid or cancelled."))
+            if method == PaymentMethod.BALANCE:
+                BalanceEntry.objects.create(
+                    account=account,
+                    kind=BalanceEntry.Kind.INVOICE_PAYMENT,
+                    amount=-locked.gross,
+                    invoice=locked,
+                    description=_("Invoice %(number)s") % {"number": locked.number},
+                )
+            _mark_paid(invoice=locked, payment=payment, user=access.user)
+            return payment
+        payment = Payment.objects.create(
+            invoice=locked,
+            amount=locked.gross,
+            currency=locked.currency,
+            method=method,
+            status=Payment.Status.FAILED,
+            gateway_reference=failure.reference,
+            message=str(failure.message)[:300],
+            paid_by=access.user,
+        )
+        audit_record(
+            action="invoice.payment_failed",
+            org=locked.org,
+            actor=access.user,
+            target=locked,
+            details={"number": locked.number, "message": str(failure.message)},
+        )
+        email_enqueue(
+            key=f"payment-failed:{payment.pk}",
+            to=access.user,
+            template="billing/payment_failed",
+            context={"invoice": locked, "message": failure.message},
+            link=reverse("billing:to_pay"),
+        )
+    raise RuleViolation("payment_failed", failure.message, status=402)
+
+
+# --- credit notes and reversals (BL-6, BL-8) ---------------------------------------------------
+
+
+def invoice_credit(*, invoice: Invoice, by=None, reason: str = "") -> Invoice:
+    """Correct an issued invoice with a credit note (a negative invoice referencing it).
+
+    Unpaid original → cancelled. Paid original → the gross is credited to the
+    payer's prepaid balance. Cashback on it is reversed by new entries.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        original = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if original.kind != Invoice.Kind.INVOICE or original.status == Invoice.Status.CANCELLED:
+            raise RuleViolation("not_creditable", _("This invoice can't be credited."))
+        if original.credit_notes.exists():
+            raise RuleViolation("already_credited", _("This invoice already has a credit note."))
+        note = Invoice.objects.create(
+            org=original.org,
+            kind=Invoice.Kind.CREDIT_NOTE,
+            credit_of=original,
+            number=invoice_number_next(year=now.year),
+            issued_at=now,
+            currency=original.currency,
+            net=-original.net,
+            vat_rate=original.vat_rate,
+            vat_amount=-original.vat_amount,
+            gross=-original.gross,
+            vat_number=original.vat_number,
+            invoice_note=original.invoice_note,
+            reverse_charge=original.reverse_charge,
+            legal_text=original.legal_text,
+            payer_name=original.payer_name,
+            payer_address=original.payer_address,
+            payer_country=original.payer_country,
+            status=Invoice.Status.PAID,
+            paid_at=now,
+        )
+        for line in original.lines.all():
+            credit_line = InvoiceLine.objects.create(
+                invoice=note,
+                description=_("Credit: %(line)s") % {"line": line.description},
+                product=line.product,
+                product_type=line.product_type,
+                category=line.category,
+                period=line.period,
+                quantity=line.quantity,
+                unit_price=-line.unit_price,
+                tier_discount=line.tier_discount,
+                partner_discount=line.partner_discount,
+                public_amount=-line.public_amount,
+                net_amount=-line.net_amount,
+                client=line.client,
+                managing_partner=line.managing_partner,
+                partner_rate=line.partner_rate,
+            )
+            for entry in line.cashback_entries.filter(reverses__isnull=True):
+                if hasattr(entry, "reversed_by"):
+                    continue
+                reversal = CashbackEntry.objects.create(
+                    partner=entry.partner,
+                    invoice_line=credit_line,
+                    client=entry.client,
+                    category=entry.category,
+                    rate=entry.rate,
+                    amount=-entry.amount,
+                    currency=entry.currency,
+                    status=CashbackEntry.Status.REVERSED,
+                    reverses=entry,
+                    created_at=now,
+                )
+                if entry.status == CashbackEntry.Status.EARNED:
+                    BalanceEntry.objects.create(
+                        account=prepaid_account_for(org=entry.partner, currency=entry.currency),
+                        kind=BalanceEntry.Kind.CASHBACK_REVERSAL,
+                        amount=-entry.amount,
+                        cashback=reversal,
+                        invoice=note,
+                        description=_("Cashback reversed by %(number)s") % {"number": note.number},
+                    )
+        if original.status == Invoice.Status.PAID:
+            BalanceEntry.objects.create(
+                account=prepaid_account_for(org=original.org, currency=original.currency),
+                kind=BalanceEntry.Kind.CREDIT_NOTE,
+                amount=original.gross,
+                invoice=note,
+                description=_("Credit note %(number)s") % {"number": note.number},
+            )
+        else:
+            original.status = Invoice.Status.CANCELLED
+            original.save(update_fields=["status"])
+        audit_record(
+            action="invoice.credited",
+            org=original.org,
+            actor=by,
+            target=original,
+            details={"credit_note": note.number, "reason": reason},
+        )
+    return note
+
+
+# --- payouts (BL-6) ----------------------------------------------------------------------------
+
+
+def payout_request_create(
+    *,
+    access: Access,
+    amount: Decimal,
+    currency: str,
+    method: str,
+    iban: str = "",
+    account_holder: str = "",
+    paypal_email: str = "",
+) -> PayoutRequest:
+    """Withdraw from the prepaid balance: the amount is reserved (debited) now and
+    returned if staff reject the request."""
+    if access.is_acting_for_client:
+        raise RuleViolation("not_found", _("Not found."), status=404)
+    access.require("cashback.view")
+    access.require("billing.pay")
+    amount = money(Decimal(amount))
+    if amount <= 0:
+        raise InvalidInput("invalid_amount", _("Enter a positive amount."), fields={"amount": [_("Positive.")]})
+    if method == PayoutRequest.Method.BANK:
+        from stdnum import iban as iban_check
+
+        if not iban_check.is_valid(iban or ""):
+            raise InvalidInput(
+                "invalid_iban",
+                _("Enter a valid IBAN, e.g. CH93 0076 2011 6238 5295 7."),
+                fields={"iban": [_("Invalid IBAN.")]},
+            )
+        iban = iban_check.compact(iban)
+    elif method == PayoutRequest.Method.PAYPAL:
+        if "@" not in (paypal_email or ""):
+            raise InvalidInput(
+                "invalid_paypal", _("Enter your PayPal email."), fields={"paypal_email": [_("Required.")]}
+            )
+    else:
+        raise InvalidInput("invalid_method", _("Bank transfer or PayPal."), fields={"method": [_("Unknown.")]})
+    with transaction.atomic():
+        account = prepaid_account_for(org=access.org, currency=currency, lock=True)
+        if balance_of(account=account) < amount:
+            raise RuleViolation("insufficient_balance", _("Your prepaid balance is lower than this amount."))
+        payout = PayoutRequest.objects.create(
+            org=access.org,
+            amount=amount,
+            currency=currency,
+            method=method,
+            iban=iban,
+            account_holder=account_holder,
+            paypal_email=paypal_email,
+            requested_by=access.user,
+        )
+        BalanceEntry.objects.create(
+            account=account,
+            kind=BalanceEntry.Kind.PAYOUT,
+            amount=-amount,
+            payout=payout,
+            description=_("Payout request #%(id)s") % {"id": payout.pk},
+        )
+        audit_record(
+            action="payout.requested",
+            org=access.org,
+            actor=access.user,
+            target=payout,
+            details={"amount": str(amount), "currency": currency, "method": method},
+        )
+    return payout
+
+
+def payout_settle(*, payout: PayoutRequest, by, paid: bool, note: str = "") -> PayoutRequest:
+    """Staff settle a payout: paid (money sent) or rejected (the amount returns to the balance)."""
+    with transaction.atomic():
+        payout = PayoutRequest.objects.select_for_update().get(pk=payout.pk)
+        if payout.status != PayoutRequest.Status.REQUESTED:
+            raise RuleViolation("payout_settled", _("This payout request is already settled."))
+        payout.status = PayoutRequest.Status.PAID if paid else PayoutRequest.Status.REJECTED
+        payout.settled_at = timezone.now()
+        payout.settled_by = by
+        payout.note = note[:300]
+        payout.save(update_fields=["status", "settled_at", "settled_by", "note"])
+        if not paid:
+            BalanceEntry.objects.create(
+                account=prepaid_account_for(org=payout.org, currency=payout.currency),
+                kind=BalanceEntry.Kind.PAYOUT_RETURNED,
+                amount=payout.amount,
+                payout=payout,
+                description=_("Payout request #%(id)s rejected") % {"id": payout.pk},
+            )
+        audit_record(
+            action="payout.paid" if paid else "payout.rejected",
+            org=payout.org,
+            actor=by,
+            target=payout,
+            details={"note": note},
+        )
+    return payout
+
+
+# --- renewal notices (BL-11) -------------------------------------------------------------------
+
+
+def renewal_notices_send(*, today: date | None = None) -> int:
+    """Email the payer 30 and 7 days before a product expires (idempotent per
+    product, threshold and expiry date)."""
+    today = today or timezone.localdate()
+    sent = 0
+    for days in RENEWAL_THRESHOLDS:
+        due = today + timedelta(days=days)
+        products = Product.objects.filter(expires_at=due, status=Product.Status.ACTIVE).select_related(
+            "org", "product_type"
+        )
+        for product in products:
+            terms = partner_terms.terms_for_order(
+                client=product.org, ordered_by_access=None, product_type=product.product_type, product=product
+            )
+            payer = terms.payer
+            for user in billing_recipients(org=payer):
+                email_enqueue(
+                    key=f"renewal-notice:{product.pk}:{days}:{product.expires_at.isoformat()}:{user.pk}",
+                    to=user,
+                    template="billing/renewal_notice",
+                    context={
+                        "product": product,
+                        "days": days,
+                        "payer": payer,
+                        "client": product.org,
+                        "vat_prompt": needs_vat_prompt(payer),
+                        "edit_link": _org_edit_link(),
+                    },
+                    link=reverse("billing:shop") if payer.pk != product.org_id else reverse("billing:products"),
+                )
+                sent += 1
+    return sent
+
+
+def _org_edit_link() -> str:
+    from django.urls import NoReverseMatch
+
+    from portal.outbox import absolute_url
+
+    try:
+        return absolute_url(reverse("manager:org_edit"))
+    except NoReverseMatch:
+        return absolute_url(reverse("manager:org_detail"))
+
+
+def member_orgs(*, user) -> list[Organization]:
+    return [m.org for m in Membership.objects.filter(user=user).select_related("org")]

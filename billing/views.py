@@ -1,0 +1,336 @@
+"""Billing manager pages: thin views over services and selectors."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from clients.models import Organization, ProductType
+from clients.views import OrgViewMixin
+from portal.errors import RuleViolation
+
+from . import partner_terms, selectors, services
+from .models import PaymentMethod, Period
+
+
+def org_edit_url() -> str:
+    try:
+        return reverse("manager:org_edit")
+    except NoReverseMatch:
+        return reverse("manager:org_detail")
+
+
+class ShopView(OrgViewMixin, View):
+    """BL-1/BL-3: the catalog with an order form (the acting org, or the client acted for)."""
+
+    capability = "orders.place"
+
+    def _context(self, **extra):
+        types = list(selectors.catalog())
+        payer = None
+        if types:
+            payer = partner_terms.terms_for_order(
+                client=self.access.org, ordered_by_access=self.access, product_type=types[0]
+            ).payer
+        currency = payer.currency if payer else self.access.org.currency
+        rows = []
+        for pt in types:
+            prices = [p for p in pt.prices.all() if p.currency == currency]
+            if prices:
+                rows.append({"type": pt, "prices": prices})
+        allowed = partner_terms.may_order(access=self.access, client=self.access.org)
+        return {
+            "rows": rows,
+            "currency": currency,
+            "payer": payer,
+            "allowed": allowed,
+            "vat_prompt": payer is not None
+            and payer.pk == self.access.org.pk
+            and not self.access.is_acting_for_client
+            and services.needs_vat_prompt(payer),
+            "edit_url": org_edit_url(),
+            "periods": Period.choices,
+            **extra,
+        }
+
+    def get(self, request):
+        return render(request, "billing/shop.html", self._context())
+
+    def post(self, request):
+        product_type = ProductType.objects.filter(slug=request.POST.get("product_type", ""), active=True).first()
+        if product_type is None:
+            messages.error(request, _("Choose a product from the catalog."))
+            return render(request, "billing/shop.html", self._context(), status=400)
+        note = request.POST.get("invoice_note", "").strip() or None
+        try:
+            order = services.order_place(
+                access=self.access,
+                client=self.access.org,
+                items=[
+                    services.OrderItem(
+                        product_type=product_type,
+                        period=request.POST.get("period", ""),
+                        name=request.POST.get("name", ""),
+                    )
+                ],
+                invoice_note_override=note,
+            )
+        except RuleViolation as exc:
+            messages.error(request, exc.message)
+            return render(request, "billing/shop.html", self._context(form=request.POST), status=exc.status)
+        messages.success(request, _("Order placed: %(name)s.") % {"name": order.lines.first().name})
+        if order.payer_id == self.access.org.pk and not self.access.is_acting_for_client:
+            return redirect("billing:to_pay")
+        return redirect("billing:products")
+
+
+class ProductsView(OrgViewMixin, View):
+    capability = "products.view"
+
+    def get(self, request):
+        products = selectors.products_visible_to(access=self.access)
+        return render(
+            request,
+            "billing/products.html",
+            {
+                "products": products,
+                "can_renew": partner_terms.may_order(access=self.access, client=self.access.org),
+                "periods": Period.choices,
+            },
+        )
+
+
+class ProductRenewView(OrgViewMixin, View):
+    capability = "products.view"
+
+    def post(self, request, pk):
+        product = selectors.products_visible_to(access=self.access).filter(pk=pk).first()
+        if product is None:
+            raise Http404
+        try:
+            services.product_renew(access=self.access, product=product, period=request.POST.get("period", "1y"))
+        except RuleViolation as exc:
+            if exc.status == 404:
+                raise Http404
+            messages.error(request, exc.message)
+            return redirect("billing:products")
+        messages.success(request, _("%(name)s renewed.") % {"name": product.name})
+        return redirect("billing:products")
+
+
+class InvoicesView(OrgViewMixin, View):
+    capability = "billing.view"
+
+    def get(self, request):
+        clients = selectors.invoice_clients(access=self.access)
+        client = clients.filter(slug=request.GET.get("client", "")).first()
+        invoices = selectors.invoices_visible_to(
+            access=self.access, client=client, status=request.GET.get("status", "")
+        )
+        return render(
+            request,
+            "billing/invoices.html",
+            {"invoices": invoices[:200], "clients": clients, "client": client, "status": request.GET.get("status", "")},
+        )
+
+
+class ToPayView(OrgViewMixin, View):
+    """BL-9 with the ORG-4 prompt."""
+
+    capability = "billing.view"
+
+    def get(self, request):
+        org = self.access.org
+        return render(
+            request,
+            "billing/to_pay.html",
+            {
+                "invoices": selectors.unpaid_invoices(access=self.access),
+                "vat_prompt": not self.access.is_acting_for_client and services.needs_vat_prompt(org),
+                "edit_url": org_edit_url(),
+                "balances": selectors.balances_of(org=org),
+                "can_pay": self.access.can("billing.pay"),
+            },
+        )
+
+
+class InvoicePayView(OrgViewMixin, View):
+    capability = "billing.pay"
+
+    def post(self, request, pk):
+        invoice = selectors.invoice_for(access=self.access, pk=pk)
+        if invoice is None:
+            raise Http404
+        method = request.POST.get("method", "card")
+        if method not in PaymentMethod.values:
+            method = "card"
+        try:
+            services.invoice_pay(
+                access=self.access, invoice=invoice, method=method, card_number=request.POST.get("card_number", "")
+            )
+        except RuleViolation as exc:
+            messages.error(request, exc.message)
+            return redirect("billing:to_pay")
+        messages.success(request, _("Invoice %(number)s is paid. Thank you.") % {"number": invoice.number})
+        return redirect("billing:invoice_detail", pk=invoice.pk)
+
+
+class InvoiceDetailView(OrgViewMixin, View):
+    capability = "billing.view"
+    download = False
+
+    def get(self, request, pk):
+        invoice = selectors.invoice_for(access=self.access, pk=pk)
+        if invoice is None:
+            raise Http404
+        response = render(
+            request,
+            "billing/invoice_print.html" if self.download else "billing/invoice_detail.html",
+            {
+                "invoice": invoice,
+                "lines": invoice.lines.select_related("client"),
+                "can_pay": self.access.can("billing.pay"),
+            },
+        )
+        if self.download:
+            response["Content-Disposition"] = f'attachment; filename="invoice-{invoice.number}.html"'
+        return response
+
+
+class CashbackView(OrgViewMixin, View):
+    capability = "cashback.view"
+
+    def _guard(self):
+        if self.access.is_acting_for_client or not selectors.is_partner(org=self.access.org):
+            raise Http404
+
+    def get(self, request):
+        self._guard()
+        entries = selectors.cashback_for(access=self.access)
+        return render(
+            request,
+            "billing/cashback.html",
+            {
+                "entries": entries[:200],
+                "totals": selectors.cashback_totals(entries=entries),
+                "balances": selectors.balances_of(org=self.access.org),
+                "payouts": self.access.org.payout_requests.all()[:20],
+                "currency": self.access.org.currency,
+            },
+        )
+
+    def post(self, request):
+        self._guard()
+        try:
+            services.payout_request_create(
+                access=self.access,
+                amount=request.POST.get("amount") or "0",
+                currency=request.POST.get("currency") or self.access.org.currency,
+                method=request.POST.get("method", ""),
+                iban=request.POST.get("iban", ""),
+                account_holder=request.POST.get("account_holder", ""),
+                paypal_email=request.POST.get("paypal_email", ""),
+            )
+        except (RuleViolation, ArithmeticError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", _("Enter a valid amount.")))
+            return redirect("billing:cashback")
+        messages.success(request, _("Payout requested. Our team settles it within a few business days."))
+        return redirect("billing:cashback")
+
+
+class RevenueView(OrgViewMixin, View):
+    """BL-7, PP-4: the partner revenue console."""
+
+    capability = "cashback.view"
+    fmt = "html"
+
+    def get(self, request):
+        org = self.access.org
+        if self.access.is_acting_for_client or not selectors.is_partner(org=org):
+            raise Http404
+        currency = org.currency
+        months = selectors.revenue_by_month(partner=org, currency=currency)
+        by_client = selectors.revenue_by_client(partner=org, currency=currency)
+        by_category = selectors.revenue_by_category(partner=org, currency=currency)
+        if self.fmt == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="revenue.csv"'
+            writer = csv.writer(response)
+            writer.writerow(["section", "key", "currency", "cashback", "discounts", "volume_or_paid"])
+            for m in months:
+                writer.writerow(["month", m.month.strftime("%Y-%m"), currency, m.cashback, m.discounts, m.volume])
+            for c in by_client:
+                writer.writerow(
+                    ["client", c["client"], currency, c["cashback_earned"], c["discounts_received"], c["total_paid"]]
+                )
+            for c in by_category:
+                writer.writerow(["category", c["category"], currency, c["cashback"], c["discounts"], c["volume"]])
+            return response
+        return render(
+            request,
+            "billing/revenue.html",
+            {
+                "months": months,
+                "by_client": by_client,
+                "by_category": by_category,
+                "currency": currency,
+                "volume": selectors.rolling_volume(partner=org),
+                "rebill_clients": selectors.invoice_clients(access=self.access),
+            },
+        )
+
+
+class RebillCsvView(OrgViewMixin, View):
+    """BL-10: what to re-invoice each client, for a partner that pays."""
+
+    capability = "billing.view"
+
+    def get(self, request):
+        org = self.access.org
+        if self.access.is_acting_for_client or not selectors.is_partner(org=org):
+            raise Http404
+        client = None
+        if request.GET.get("client"):
+            client = Organization.objects.filter(slug=request.GET["client"]).first()
+            if client is None:
+                raise Http404
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        name = f"rebill-{client.slug}.csv" if client else "rebill.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        writer = csv.writer(response)
+        writer.writerow(
+            ["client", "invoice", "issued", "description", "category", "period", "public_price", "paid_net", "currency"]
+        )
+        for line in selectors.rebill_rows(partner=org, client=client):
+            writer.writerow(
+                [
+                    line.client.name,
+                    line.invoice.number,
+                    line.invoice.issued_at.date().isoformat(),
+                    line.description,
+                    line.category,
+                    line.period,
+                    line.public_amount,
+                    line.net_amount,
+                    line.invoice.currency,
+                ]
+            )
+        return response
+
+
+class BelowMinimumView(LoginRequiredMixin, View):
+    """PP-4: staff list of partners below the minimum volume."""
+
+    def get(self, request):
+        if not request.user.is_staff:
+            raise Http404
+        partners = partner_terms.approved_partner_orgs()
+        rows = selectors.partners_below_minimum(user=request.user, partners=partners)
+        return render(request, "billing/below_minimum.html", {"rows": rows})
