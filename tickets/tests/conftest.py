@@ -33,11 +33,3 @@ def staff():
 @pytest.fixture
 def outsider():
     return UserFactory()
-
-
-@pytest.fixture(autouse=True)
-def _isolated_urls(settings):
-    import os
-
-    if os.environ.get("TICKETS_ISOLATED_URLS") == "1":
-        settings.ROOT_URLCONF = "tickets.tests.isolated_urls"
