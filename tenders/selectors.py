@@ -1,0 +1,208 @@
+"""Reads of the tender platform and the public directory (TD-2, TD-4, TD-5, TD-6).
+
+Partner profiles are read through `partners` (models and selectors); nothing in
+`partners` knows about tenders.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Avg, Count, Q, QuerySet
+
+from clients.models import Organization, ProductType, Role
+from clients.tenancy import Access
+from partners.models import PartnerProfile
+from partners.selectors import is_approved_partner
+
+from .models import PartnerReview, TenderDelivery, TenderQuote, TenderRequest
+
+DIRECTORY_PAGE_SIZE = 20
+INBOX_STATUSES = ("new", "published", "answered", "awarded", "closed")
+
+
+# --- who may do what ---------------------------------------------------------
+
+
+def tender_inbox_allowed(*, access: Access | None) -> bool:
+    """TD-2: only approved partners (legal reps and administrators) have an inbox."""
+    if access is None or access.is_acting_for_client or not access.can("tenders.view"):
+        return False
+    return is_approved_partner(org=access.org)
+
+
+def partner_recipients(*, org: Organization):
+    """The people emailed for a partner org: its legal reps and administrators."""
+    from portal.models import User
+
+    return User.objects.filter(
+        memberships__org=org,
+        memberships__role__in=[Role.LEGAL_REPRESENTATIVE, Role.ADMINISTRATOR],
+        is_active=True,
+    ).order_by("id")
+
+
+# --- partner inbox (TD-2) ----------------------------------------------------
+
+
+def tender_inbox(
+    *, access: Access | None, category: str = "", country: str = "", language: str = "", status: str = ""
+) -> QuerySet[TenderDelivery]:
+    if not tender_inbox_allowed(access=access):
+        return TenderDelivery.objects.none()
+    org = access.org
+    qs = (
+        TenderDelivery.objects.filter(partner=org)
+        .exclude(request__status=TenderRequest.Status.AWAITING_CONFIRMATION)
+        .select_related("request")
+    )
+    if category in ProductType.Category.values:
+        # JSON text match on the quoted code: works on SQLite and PostgreSQL.
+        qs = qs.filter(request__categories__icontains=f'"{category}"')
+    if country:
+        qs = qs.filter(request__country=country.upper()[:2])
+    if language:
+        qs = qs.filter(request__language=language[:2])
+    if status == "new":
+        qs = qs.filter(seen_at__isnull=True)
+    elif status == "answered":
+        qs = qs.filter(request__quotes__partner=org)
+    elif status in TenderRequest.Status.values:
+        qs = qs.filter(request__status=status)
+    return qs.order_by("-request__published_at", "-id").distinct()
+
+
+def tender_inbox_new_count(*, access: Access | None) -> int:
+    if not tender_inbox_allowed(access=access):
+        return 0
+    return (
+        TenderDelivery.objects.filter(
+            partner=access.org, seen_at__isnull=True, request__status=TenderRequest.Status.PUBLISHED
+        )
+        .values("pk")
+        .count()
+    )
+
+
+def tender_delivery_for(*, access: Access | None, request_id) -> TenderDelivery | None:
+    """One received request, or None (then 404: not received, or not a partner)."""
+    if not tender_inbox_allowed(access=access):
+        return None
+    try:
+        request_id = int(request_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        TenderDelivery.objects.filter(partner=access.org, request_id=request_id)
+        .exclude(request__status=TenderRequest.Status.AWAITING_CONFIRMATION)
+        .select_related("request")
+        .first()
+    )
+
+
+def tender_answer_of(*, org: Organization, request: TenderRequest) -> TenderQuote | None:
+    return TenderQuote.objects.filter(request=request, partner=org).first()
+
+
+# --- requester side (TD-4) ---------------------------------------------------
+
+
+def tender_requests_of(*, access: Access | None) -> QuerySet[TenderRequest]:
+    """The quote requests the acting org submitted."""
+    if access is None or access.is_acting_for_client or not access.can("tenders.request"):
+        return TenderRequest.objects.none()
+    return (
+        TenderRequest.objects.filter(requester_org=access.org)
+        .annotate(quotes_count=Count("quotes", filter=~Q(quotes__status=TenderQuote.Status.DECLINED)))
+        .order_by("-created_at", "-id")
+    )
+
+
+def tender_request_of(*, access: Access | None, request_id) -> TenderRequest | None:
+    try:
+        request_id = int(request_id)
+    except (TypeError, ValueError):
+        return None
+    return tender_requests_of(access=access).filter(pk=request_id).first()
+
+
+def tender_request_by_token(*, token: str) -> TenderRequest | None:
+    """The private link (visitors): unguessable, never listed."""
+    if not token or len(token) > 64:
+        return None
+    return (
+        TenderRequest.objects.filter(token=token, requester_org__isnull=True)
+        .exclude(status=TenderRequest.Status.AWAITING_CONFIRMATION)
+        .first()
+    )
+
+
+def tender_request_by_confirm_token(*, token: str) -> TenderRequest | None:
+    if not token or len(token) > 64:
+        return None
+    return TenderRequest.objects.filter(confirm_token=token).first()
+
+
+def quotes_for_requester(*, request: TenderRequest) -> QuerySet[TenderQuote]:
+    """What the requester sees: the quotes (declines without the partner's reason)."""
+    return (
+        TenderQuote.objects.filter(request=request)
+        .exclude(status=TenderQuote.Status.DECLINED)
+        .select_related("partner", "partner__partner_profile")
+        .order_by("created_at", "id")
+    )
+
+
+# --- public directory (TD-5, TD-6) -------------------------------------------
+
+
+def directory_profiles(
+    *, query: str = "", country: str = "", language: str = "", service: str = ""
+) -> QuerySet[PartnerProfile]:
+    """Approved partners listed in the directory, searchable and filterable."""
+    qs = (
+        PartnerProfile.objects.filter(status=PartnerProfile.Status.APPROVED, listed_in_directory=True)
+        .select_related("org")
+        .annotate(
+            rating_avg=Avg("org__tender_reviews__rating"),
+            rating_count=Count("org__tender_reviews", distinct=True),
+        )
+    )
+    query = (query or "").strip()[:100]
+    if query:
+        match = (
+            Q(public_name__icontains=query)
+            | Q(org__name__icontains=query)
+            | Q(city__icontains=query)
+            | Q(org__city__icontains=query)
+            | Q(services__icontains=query)
+            | Q(skills__icontains=query)
+        )
+        for code, label in ProductType.Category.choices:
+            if query.lower() in str(label).lower():
+                match |= Q(services__icontains=f'"{code}"')
+        qs = qs.filter(match)
+    if country:
+        qs = qs.filter(org__country=country.upper()[:2])
+    if language:
+        qs = qs.filter(languages__icontains=f'"{language[:2]}"')
+    if service in ProductType.Category.values:
+        qs = qs.filter(services__icontains=f'"{service}"')
+    return qs.order_by("public_name", "org__name", "id")
+
+
+def directory_profile(*, slug: str) -> PartnerProfile | None:
+    return directory_profiles().filter(slug=slug).first()
+
+
+def reviews_of(*, org: Organization) -> QuerySet[PartnerReview]:
+    return PartnerReview.objects.filter(partner=org).order_by("-created_at", "-id")
+
+
+def reviews_to_answer(*, access: Access | None) -> QuerySet[PartnerReview]:
+    if not tender_inbox_allowed(access=access):
+        return PartnerReview.objects.none()
+    return reviews_of(org=access.org)
+
+
+def service_labels(codes) -> list[str]:
+    labels = dict(ProductType.Category.choices)
+    return [str(labels.get(c, c)) for c in codes or []]
