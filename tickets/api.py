@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +26,11 @@ class VipCodeSerializer(serializers.ModelSerializer):
         fields = ["org", "org_name", "plan", "vip_code"]
 
 
+class SupportCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The user's support code, grouped as read out: ABCD-2345.")
+    vip_codes = VipCodeSerializer(many=True)
+
+
 def _support_code_payload(user) -> dict:
     code = services.support_code_for(user=user)
     return {
@@ -33,11 +40,13 @@ def _support_code_payload(user) -> dict:
 
 
 class MySupportCodeAPI(APIView):
+    @extend_schema(responses=SupportCodeSerializer, summary="My support code and the VIP codes of my orgs (SP-1, SP-2)")
     def get(self, request):
         return Response(_support_code_payload(request.user))
 
 
 class MySupportCodeRegenerateAPI(APIView):
+    @extend_schema(request=None, responses=SupportCodeSerializer, summary="Regenerate my support code (SP-1)")
     def post(self, request):
         services.support_code_regenerate(user=request.user)
         return Response(_support_code_payload(request.user))
@@ -73,10 +82,16 @@ class SupportAccessGrantInput(serializers.Serializer):
 class SupportAccessListAPI(OrgScopedAPIView):
     capability_map = {"GET": "support.view", "POST": "support_access.grant"}
 
+    @extend_schema(responses=SupportAccessGrantSerializer(many=True), summary="Support access grants (SP-3)")
     def get(self, request, org: str):
         grants = selectors.support_access_grants_for(access=self.access)[:200]
         return Response({"results": SupportAccessGrantSerializer(grants, many=True).data})
 
+    @extend_schema(
+        request=SupportAccessGrantInput,
+        responses={201: SupportAccessGrantSerializer},
+        summary="Grant support staff temporary access to mail and/or drive (SP-3)",
+    )
     def post(self, request, org: str):
         data = SupportAccessGrantInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -87,7 +102,56 @@ class SupportAccessListAPI(OrgScopedAPIView):
 class SupportAccessRevokeAPI(OrgScopedAPIView):
     capability_map = {"POST": "support_access.grant"}
 
+    @extend_schema(request=None, responses=SupportAccessGrantSerializer, summary="Revoke a support access (SP-3)")
     def post(self, request, org: str, pk: int):
         grant = get_object_or_404(selectors.support_access_grants_for(access=self.access), pk=pk)
         grant = services.support_access_revoke(access=self.access, grant=grant)
         return Response(SupportAccessGrantSerializer(grant).data)
+
+
+# --- staff ---
+
+
+class SupportLookupInput(serializers.Serializer):
+    code = serializers.CharField(max_length=32)
+
+
+class SupportLookupOrgSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="org.slug")
+    name = serializers.CharField(source="org.name")
+    role = serializers.CharField()
+    plan = serializers.SerializerMethodField()
+    vip_code = serializers.SerializerMethodField()
+
+    def get_plan(self, obj) -> str:
+        return obj.plan.level if obj.plan else "none"
+
+    def get_vip_code(self, obj) -> str | None:
+        return obj.plan.vip_code_display if obj.plan else None
+
+
+class SupportLookupUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    name = serializers.CharField(source="display_name")
+
+
+class SupportLookupSerializer(serializers.Serializer):
+    match = serializers.BooleanField(source="matched")
+    user = SupportLookupUserSerializer(allow_null=True)
+    orgs = SupportLookupOrgSerializer(many=True)
+
+
+class StaffSupportLookupAPI(APIView):
+    """Staff only (anyone else: 404). POST so that codes stay out of URLs and logs."""
+
+    @extend_schema(
+        request=SupportLookupInput, responses=SupportLookupSerializer, summary="Look up a support code (staff)"
+    )
+    def post(self, request):
+        if not request.user.is_staff:
+            raise Http404
+        data = SupportLookupInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = selectors.support_code_lookup(staff_user=request.user, code=data.validated_data["code"])
+        return Response(SupportLookupSerializer(result).data)

@@ -12,4 +12,5 @@ urlpatterns = [
         api.SupportAccessRevokeAPI.as_view(),
         name="api-support-access-revoke",
     ),
+    path("staff/support-code-lookup/", api.StaffSupportLookupAPI.as_view(), name="api-staff-support-lookup"),
 ]

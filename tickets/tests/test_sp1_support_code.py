@@ -123,3 +123,36 @@ def test_sp1_dashboard_card_shows_code(client, legal_rep):
     response = client.get("/manager/")
     assert response.status_code == 200
     assert support_code_for(user=legal_rep).display in response.content.decode()
+
+
+def test_sp1_api_staff_lookup_matches_and_is_audited(client, legal_rep, org, staff):
+    code = support_code_for(user=legal_rep)
+    client.force_login(staff)
+    response = client.post(
+        "/api/v1/staff/support-code-lookup/", {"code": code.display}, content_type="application/json"
+    )
+    data = response.json()
+    assert response.status_code == 200
+    assert data["match"] is True and data["user"]["id"] == legal_rep.pk
+    assert data["orgs"] == [
+        {"slug": org.slug, "name": org.name, "role": "legal_representative", "plan": "none", "vip_code": None}
+    ]
+    assert AuditEvent.objects.get(action="support.code_lookup").details["matched_user_id"] == legal_rep.pk
+
+
+def test_sp1_api_staff_lookup_of_regenerated_code_is_no_match(client, legal_rep, staff):
+    old = support_code_for(user=legal_rep).code
+    support_code_regenerate(user=legal_rep)
+    client.force_login(staff)
+    response = client.post("/api/v1/staff/support-code-lookup/", {"code": old}, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json() == {"match": False, "user": None, "orgs": []}
+    assert AuditEvent.objects.get(action="support.code_lookup").details == {"code": old, "matched_user_id": None}
+
+
+def test_sp1_api_staff_lookup_non_staff_is_404(client, legal_rep):
+    code = support_code_for(user=legal_rep)
+    client.force_login(legal_rep)
+    response = client.post("/api/v1/staff/support-code-lookup/", {"code": code.code}, content_type="application/json")
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="support.code_lookup").exists()
