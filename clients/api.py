@@ -7,7 +7,7 @@ JSON shape of `portal.api`.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -45,6 +45,12 @@ def _errors(*codes: int) -> dict:
 
 
 COMMON = (400, 401, 403, 404)
+
+
+PAGE_PARAMS = [
+    OpenApiParameter("limit", int, description="Number of results to return per page (at most 200)."),
+    OpenApiParameter("offset", int, description="The initial index from which to return the results."),
+]
 
 
 def _page(serializer_class) -> serializers.Serializer:
@@ -216,6 +222,7 @@ class OrganizationListAPI(APIView):
     @extend_schema(
         operation_id="orgs_list",
         summary="My organizations (a token sees only its own)",
+        parameters=PAGE_PARAMS,
         responses={200: _page(OrganizationSerializer), **_errors(401)},
     )
     def get(self, request):
@@ -274,7 +281,11 @@ class OrganizationDetailAPI(OrgScopedAPIView):
 class MemberListAPI(OrgScopedAPIView):
     capability_map = {"GET": "members.view", "POST": "members.invite"}
 
-    @extend_schema(operation_id="members_list", responses={200: _page(MemberSerializer), **_errors(*COMMON)})
+    @extend_schema(
+        operation_id="members_list",
+        parameters=PAGE_PARAMS,
+        responses={200: _page(MemberSerializer), **_errors(*COMMON)},
+    )
     def get(self, request, org: str):
         return _paginated(self, request, selectors.members_of(access=self.access), MemberSerializer)
 
@@ -332,7 +343,11 @@ class MemberDetailAPI(OrgScopedAPIView):
 class InvitationListAPI(OrgScopedAPIView):
     capability_map = {"GET": "members.view"}
 
-    @extend_schema(operation_id="invitations_list", responses={200: _page(InvitationSerializer), **_errors(*COMMON)})
+    @extend_schema(
+        operation_id="invitations_list",
+        parameters=PAGE_PARAMS,
+        responses={200: _page(InvitationSerializer), **_errors(*COMMON)},
+    )
     def get(self, request, org: str):
         return _paginated(self, request, selectors.member_invitations_for(access=self.access), InvitationSerializer)
 
@@ -379,7 +394,11 @@ class InvitationAcceptAPI(APIView):
 class AuditEventListAPI(OrgScopedAPIView):
     capability_map = {"GET": "audit.view"}
 
-    @extend_schema(operation_id="audit_events_list", responses={200: _page(AuditEventSerializer), **_errors(*COMMON)})
+    @extend_schema(
+        operation_id="audit_events_list",
+        parameters=PAGE_PARAMS,
+        responses={200: _page(AuditEventSerializer), **_errors(*COMMON)},
+    )
     def get(self, request, org: str):
         return _paginated(self, request, selectors.audit_events_for(access=self.access), AuditEventSerializer)
 
@@ -387,6 +406,7 @@ class AuditEventListAPI(OrgScopedAPIView):
 class MyNotificationListAPI(APIView):
     @extend_schema(
         operation_id="me_notifications_list",
+        parameters=PAGE_PARAMS,
         responses={200: _page(NotificationSerializer), **_errors(401)},
     )
     def get(self, request):
