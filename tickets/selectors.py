@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
 from clients.audit import audit_record
-from clients.models import Membership, Organization, Product, ProductType
+from clients.models import AuditEvent, Membership, Organization, Product, ProductType
 from clients.tenancy import Access
 from portal.models import User
 
@@ -99,8 +99,24 @@ def support_products_for(*, org: Organization, service: str) -> QuerySet[Product
     )
 
 
-def support_access_valid_for(*, org: Organization) -> QuerySet[SupportAccessGrant]:
-    return SupportAccessGrant.objects.filter(org=org, revoked_at__isnull=True, expires_at__gt=timezone.now())
+def support_access_valid_all() -> QuerySet[SupportAccessGrant]:
+    """For staff: the grants valid now, across orgs (metadata only; opening a service is audited)."""
+    return (
+        SupportAccessGrant.objects.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("org")
+        .order_by("expires_at")
+    )
+
+
+def support_access_activity_for(*, access: Access) -> QuerySet[AuditEvent]:
+    """SP-3: the org's support-access trail (grants, revocations, expiries, uses, refusals)."""
+    if access.is_acting_for_client or not access.can("audit.view"):
+        return AuditEvent.objects.none()
+    return (
+        AuditEvent.objects.filter(org=access.org, action__startswith="support_access.")
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
 
 
 # --- SP-4 help center -------------------------------------------------------------

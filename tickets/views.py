@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -35,6 +37,7 @@ class SupportView(OrgViewMixin, View):
             "form_errors": form_errors or {},
             "form_data": form_data or {"services": [], "duration": "1h", "reason": ""},
             "reason_max": services.REASON_MAX_LENGTH,
+            "activity": selectors.support_access_activity_for(access=access)[:20],
         }
         return render(request, "tickets/support.html", context, status=status)
 
@@ -68,7 +71,10 @@ class SupportAccessGrantView(SupportView):
         messages.success(
             request,
             _("Support staff can access %(services)s until %(until)s.")
-            % {"services": grant.services_display(), "until": grant.expires_at.strftime("%Y-%m-%d %H:%M UTC")},
+            % {
+                "services": grant.services_display(),
+                "until": date_format(timezone.localtime(grant.expires_at), "DATETIME_FORMAT"),
+            },
         )
         return redirect("tickets:support")
 
@@ -101,7 +107,8 @@ def support_lookup(request):
     result = None
     if request.method == "POST":
         result = selectors.support_code_lookup(staff_user=request.user, code=request.POST.get("code", ""))
-    return render(request, "tickets/staff_lookup.html", {"result": result})
+    active = selectors.support_access_valid_all()
+    return render(request, "tickets/staff_lookup.html", {"result": result, "active_grants": active[:100]})
 
 
 @login_required

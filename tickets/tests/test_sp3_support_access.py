@@ -257,3 +257,24 @@ def test_sp3_api_lists_grants(client, org, collaborator):
     response = client.get(api_url(org))
     assert response.status_code == 200
     assert [g["id"] for g in response.json()["results"]] == [grant.pk]
+
+
+def test_sp3_support_page_shows_grants_and_uses(client, org, legal_rep, staff):
+    SupportAccessGrantFactory(org=org, reason="Check the MX records")
+    client.force_login(staff)
+    client.get(staff_url(org))
+    client.force_login(legal_rep)
+    body = client.get("/manager/support/").content.decode()
+    assert "Check the MX records" in body
+    assert "Revoke now" in body
+    assert "Recent support access activity" in body and str(staff) in body
+
+
+def test_sp3_staff_lookup_page_lists_valid_grants_with_links(client, org, staff):
+    SupportAccessGrantFactory(org=org, mail=False, drive=True)
+    SupportAccessGrantFactory(org=OrganizationFactory(name="Revoked Org"), revoked_at=timezone.now())
+    client.force_login(staff)
+    body = client.get("/manager/support/lookup/").content.decode()
+    assert staff_url(org, "drive") in body
+    assert staff_url(org, "mail") not in body
+    assert "Revoked Org" not in body
