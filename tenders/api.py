@@ -215,8 +215,6 @@ def _partner_request_payload(d) -> dict:
 
 
 class PartnerTenderListAPI(PartnerAPIView):
-    capability_map = {"GET": "tenders.view"}
-
     def get(self, request, org: str):
         qp = request.query_params
         qs = selectors.tender_inbox(
@@ -230,8 +228,6 @@ class PartnerTenderListAPI(PartnerAPIView):
 
 
 class PartnerTenderDetailAPI(PartnerAPIView):
-    capability_map = {"GET": "tenders.view"}
-
     def get(self, request, org: str, pk: int):
         delivery = selectors.tender_delivery_for(access=self.access, request_id=pk)
         if delivery is None:
@@ -293,7 +289,7 @@ def _subscription_payload(sub: TenderSubscription | None) -> dict:
 
 
 class PartnerSubscriptionAPI(PartnerAPIView):
-    capability_map = {"GET": "tenders.view", "PUT": "tenders.quote"}
+    capability_map = {"PUT": "tenders.quote"}
 
     def get(self, request, org: str):
         return Response(_subscription_payload(TenderSubscription.objects.filter(org=self.access.org).first()))
@@ -317,8 +313,6 @@ class PartnerSubscriptionAPI(PartnerAPIView):
 
 
 class PartnerReviewListAPI(PartnerAPIView):
-    capability_map = {"GET": "tenders.view"}
-
     def get(self, request, org: str):
         return _paginated(self, request, selectors.reviews_to_answer(access=self.access), review_payload)
 

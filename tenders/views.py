@@ -303,6 +303,9 @@ class InboxDetailView(PartnerViewMixin, View):
                 try:
                     services.tender_quote_submit(access=self.access, request_id=pk, **form.cleaned_data)
                 except RuleViolation as exc:
+                    if not exc.fields:
+                        _violation_message(request, exc)
+                        return redirect("tenders:inbox_detail", pk=pk)
                     form_add_violation(form, exc)
                 else:
                     messages.success(request, _("Your quote was sent to the requester."))
@@ -313,6 +316,9 @@ class InboxDetailView(PartnerViewMixin, View):
             try:
                 services.tender_decline(access=self.access, request_id=pk, reason=form.cleaned_data["reason"])
             except RuleViolation as exc:
+                if not exc.fields:
+                    _violation_message(request, exc)
+                    return redirect("tenders:inbox_detail", pk=pk)
                 form_add_violation(form, exc)
             else:
                 messages.success(request, _("You declined this request."))
