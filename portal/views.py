@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -48,12 +53,29 @@ def readyz(request):
 
 
 def error_500(request):
+    """The error page must work when nothing else does (e.g. the database is down).
+
+    The request context runs context processors that read the session and the user
+    from the database, so the page falls back to a context-free rendering, then
+    to plain HTML: never a traceback, never a second error.
+    """
     if request.path.startswith("/api/"):
         return JsonResponse(
             {"error": {"code": "server_error", "message": _("An unexpected error occurred."), "fields": {}}},
             status=500,
         )
-    return render(request, "500.html", status=500)
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:
+        logger.warning("error page: rendering with the request failed", exc_info=True)
+    try:
+        return HttpResponseServerError(render_to_string("500.html"))
+    except Exception:
+        logger.warning("error page: rendering the template failed", exc_info=True)
+        return HttpResponseServerError(
+            "<!DOCTYPE html><title>Server error</title><h1>Something went wrong</h1>"
+            "<p>Please try again in a moment.</p>"
+        )
 
 
 def error_404(request, exception=None):
