@@ -57,3 +57,21 @@ def invitation_by_token(*, token: str) -> MemberInvitation | None:
 
 def tokens_for_user(*, user) -> QuerySet[AccessToken]:
     return AccessToken.objects.filter(user=user).select_related("org").order_by("-created_at", "-id")
+
+
+def invitations_for_user(*, user) -> QuerySet[MemberInvitation]:
+    """Usable invitations sent to one of the user's own addresses (shown on the dashboard)."""
+    from allauth.account.models import EmailAddress
+    from django.utils import timezone
+
+    emails = {user.email.lower()} | {
+        e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    }
+    return (
+        MemberInvitation.objects.filter(
+            email__in=emails, status=MemberInvitation.Status.PENDING, expires_at__gt=timezone.now()
+        )
+        .exclude(org__memberships__user=user)
+        .select_related("org")
+        .order_by("-created_at")
+    )

@@ -54,7 +54,7 @@ def form_add_violation(form: django_forms.Form, exc: RuleViolation) -> None:
 @login_required
 def dashboard(request):
     access = acting(request)
-    context = {"access": access}
+    context = {"access": access, "my_invitations": list(selectors.invitations_for_user(user=request.user))}
     if access is None:
         return render(request, "clients/onboarding.html", context)
     return render(request, "clients/dashboard.html", context)
