@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clients.api_base import OrgScopedAPIView
-from clients.models import Organization
+from clients.models import Membership, Organization
 from portal.api import Pagination
 from portal.errors import InvalidInput, RuleViolation
 
@@ -51,14 +51,24 @@ def application_out(a: PartnerApplication) -> dict:
     }
 
 
-class ApplicationAPI(OrgScopedAPIView):
+class _OwnOrgScoped(OrgScopedAPIView):
+    def initial(self, request, *args, **kwargs):
+        # PS-12: a client's partnerships and applications stay its own: only its members
+        # reach them (a partner person acting for the client gets 404, not 403).
+        user = request.user
+        if user.is_authenticated and not Membership.objects.filter(user=user, org__slug=kwargs.get("org")).exists():
+            raise Http404
+        super().initial(request, *args, **kwargs)
+        if self.access.is_acting_for_client:
+            raise Http404
+
+
+class ApplicationAPI(_OwnOrgScoped):
     """PP-1..PP-3: the org's applications; POST applies."""
 
     capability_map = {"GET": "partner.apply", "POST": "partner.apply"}
 
     def get(self, request, org):
-        if self.access.is_acting_for_client:
-            raise Http404
         return Response({"results": [application_out(a) for a in selectors.applications_for(org=self.access.org)]})
 
     def post(self, request, org):
@@ -146,12 +156,7 @@ class PartnershipInSerializer(serializers.Serializer):
         return attrs
 
 
-class _PartnershipScoped(OrgScopedAPIView):
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if self.access.is_acting_for_client:
-            raise Http404  # PS-12: a client's partnerships stay its own
-
+class _PartnershipScoped(_OwnOrgScoped):
     def get_partnership(self, pk: int) -> Partnership:
         p = selectors.partnerships_visible_to(access=self.access).filter(pk=pk).first()
         if p is None:
