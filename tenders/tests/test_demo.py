@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from partners.models import PartnerProfile
+from tenders import demo
+from tenders.models import PartnerReview, TenderQuote, TenderRequest
+
+from .factories import ListedProfileFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_skips_without_partner():
+    out = io.StringIO()
+    assert demo.seed(out) == []
+    assert "no approved partner" in out.getvalue()
+    assert not TenderRequest.objects.exists()
+
+
+def test_demo_is_idempotent_and_complete():
+    org = OrganizationFactory(name="Helvetia Web Agency AG")
+    ListedProfileFactory(org=org, listed_in_directory=False)
+    OrganizationFactory(name="Bäckerei Müller GmbH")
+    demo.seed(io.StringIO())
+    demo.seed(io.StringIO())
+    assert PartnerProfile.objects.get(org=org).listed_in_directory is True
+    assert TenderRequest.objects.filter(status=TenderRequest.Status.PUBLISHED).count() == 2
+    assert TenderRequest.objects.filter(status=TenderRequest.Status.AWARDED).count() == 1
+    assert TenderQuote.objects.count() == 2
+    assert PartnerReview.objects.count() == 1

@@ -1,0 +1,152 @@
+"""TD-5: the public directory — listing, search, filters, pagination, profiles, sitemap, escaping."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from partners.models import PartnerProfile
+
+from .factories import DeliveryFactory, ListedProfileFactory, OrganizationFactory, TenderRequestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_td5_directory_lists_listed_approved_partners_only(world):
+    ListedProfileFactory(public_name="Hidden Unlisted", listed_in_directory=False)
+    ListedProfileFactory(public_name="Suspended One", status=PartnerProfile.Status.SUSPENDED)
+    page = Client().get("/directory/").content.decode()
+    assert "Helvetia Web Agency" in page and "Alpen IT" in page
+    assert "Hidden Unlisted" not in page and "Suspended One" not in page
+    assert "Verified partner" in page
+
+
+def test_td5_search_by_name(world):
+    page = Client().get("/directory/", {"q": "alpen"}).content.decode()
+    assert "Alpen IT" in page and "Helvetia Web Agency" not in page
+
+
+def test_td5_search_by_city(world):
+    ListedProfileFactory(public_name="Lausanne Digital", city="Lausanne")
+    page = Client().get("/directory/", {"q": "lausanne"}).content.decode()
+    assert "Lausanne Digital" in page and "Helvetia Web Agency" not in page
+
+
+def test_td5_search_by_service_label(world):
+    page = Client().get("/directory/", {"q": "cloud servers"}).content.decode()
+    assert "Alpen IT" in page and "Helvetia Web Agency" not in page
+
+
+def test_td5_filter_by_country(world):
+    ListedProfileFactory(public_name="Paris Web", org=OrganizationFactory(country="FR"))
+    page = Client().get("/directory/", {"country": "FR"}).content.decode()
+    assert "Paris Web" in page and "Helvetia Web Agency" not in page
+
+
+def test_td5_filter_by_language(world):
+    ListedProfileFactory(public_name="Agence Romande", languages=["fr"])
+    page = Client().get("/directory/", {"language": "fr"}).content.decode()
+    assert "Agence Romande" in page and "Helvetia Web Agency" not in page
+
+
+def test_td5_filter_by_service(world):
+    page = Client().get("/directory/", {"service": "cloud_server"}).content.decode()
+    assert "Alpen IT" in page and "Helvetia Web Agency" not in page
+
+
+def test_td5_pagination_20_per_page(world):
+    for _ in range(21):
+        ListedProfileFactory(public_name="Zeta Agency")
+    first = Client().get("/directory/", {"q": "zeta"}).content.decode()
+    second = Client().get("/directory/", {"q": "zeta", "page": 2}).content.decode()
+    assert first.count("Zeta Agency</a>") == 20
+    assert second.count("Zeta Agency</a>") == 1
+    assert "q=zeta&amp;page=2" in first
+
+
+def test_td5_bad_page_number_is_not_an_error(world):
+    assert Client().get("/directory/", {"page": "999"}).status_code == 200
+    assert Client().get("/directory/", {"page": "abc"}).status_code == 200
+
+
+def test_td5_profile_page(world):
+    PartnerProfile.objects.filter(pk=world.profile.pk).update(
+        website="https://helvetia.example",
+        skills="Django, WordPress",
+        references="Bäckerei Müller",
+        certifications="ISO 27001",
+        budget_min=1000,
+        budget_max=20000,
+    )
+    response = Client().get("/directory/helvetia-web/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    for text in (
+        "Helvetia Web Agency",
+        "Verified partner",
+        "Django, WordPress",
+        "Bäckerei Müller",
+        "ISO 27001",
+        "https://helvetia.example",
+        "Web hosting",
+        "German",
+        "1000",
+        "20000",
+    ):
+        assert text in page
+    assert 'href="/tenders/new/?partner=helvetia-web"' in page
+    assert '<meta name="description" content="Websites and hosting for small businesses.">' in page
+
+
+def test_td5_unlisted_profile_404(world):
+    PartnerProfile.objects.filter(pk=world.profile.pk).update(listed_in_directory=False)
+    assert Client().get("/directory/helvetia-web/").status_code == 404
+    assert Client().get("/directory/nobody/").status_code == 404
+
+
+def test_td5_directory_meta_description(world):
+    page = Client().get("/directory/").content.decode()
+    assert '<meta name="description" content="Find a verified partner' in page
+
+
+def test_td5_sitemap_lists_home_directory_and_profiles(world):
+    ListedProfileFactory(slug="unlisted-x", listed_in_directory=False)
+    response = Client().get("/sitemap.xml")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "/directory/helvetia-web/</loc>" in body
+    assert "/directory/alpen-it/</loc>" in body
+    assert "/directory/</loc>" in body
+    assert "unlisted-x" not in body
+
+
+def test_td5_profile_description_is_escaped(world):
+    PartnerProfile.objects.filter(pk=world.profile.pk).update(description="<script>alert(1)</script>")
+    page = Client().get("/directory/helvetia-web/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_td5_request_description_is_escaped_for_partner_and_requester(world, login):
+    t = TenderRequestFactory(description="<script>alert('x')</script>", contact_name="<b>Eve</b>")
+    DeliveryFactory(request=t, partner=world.partner)
+    for page in (login(world.rep).get(f"/manager/tenders/{t.pk}/"), Client().get(f"/tenders/r/{t.token}/")):
+        html = page.content.decode()
+        assert "<script>alert(" not in html
+        assert "&lt;script&gt;" in html
+        assert "<b>Eve</b>" not in html
+
+
+def test_td5_api_directory_public(world):
+    response = Client().get("/api/v1/directory/", {"service": "cloud_server"})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["slug"] for r in results] == ["alpen-it"]
+    assert results[0]["verified"] is True
+
+
+def test_td5_api_directory_detail_and_404(world):
+    assert Client().get("/api/v1/directory/helvetia-web/").json()["name"] == "Helvetia Web Agency"
+    missing = Client().get("/api/v1/directory/nobody/")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
