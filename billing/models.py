@@ -210,8 +210,11 @@ class Invoice(models.Model):
         ordering = ["-issued_at", "-id"]
         indexes = [models.Index(fields=["org", "status"])]
         constraints = [
+            # Half a cent of tolerance: SQLite compares decimals as floats.
             models.CheckConstraint(
-                condition=Q(gross=models.F("net") + models.F("vat_amount")), name="invoice_gross_is_net_plus_vat"
+                condition=Q(gross__gte=models.F("net") + models.F("vat_amount") - Decimal("0.005"))
+                & Q(gross__lte=models.F("net") + models.F("vat_amount") + Decimal("0.005")),
+                name="invoice_gross_is_net_plus_vat",
             ),
             models.CheckConstraint(
                 condition=~Q(status="paid") | Q(paid_at__isnull=False), name="invoice_paid_has_paid_at"

@@ -19,6 +19,13 @@ from . import partner_terms
 from .models import CashbackEntry, Invoice, InvoiceLine, Price
 
 ZERO = Decimal("0.00")
+
+
+def _q(value) -> Decimal:
+    """Sums come back from SQLite as long decimals: show them to the cent."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 MINIMUM_VOLUME = {"CHF": Decimal("2000"), "EUR": Decimal("1800")}  # PP-1a / PP-4
 
 
@@ -93,7 +100,7 @@ def balances_of(*, org: Organization) -> dict[str, Decimal]:
     from .models import BalanceEntry
 
     rows = BalanceEntry.objects.filter(account__org=org).values("account__currency").annotate(total=Sum("amount"))
-    return {r["account__currency"]: r["total"] or ZERO for r in rows}
+    return {r["account__currency"]: _q(r["total"]) for r in rows}
 
 
 def cashback_for(*, access: Access) -> QuerySet[CashbackEntry]:
@@ -107,7 +114,7 @@ def cashback_totals(*, entries: QuerySet[CashbackEntry]) -> dict[str, dict[str, 
     out: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"pending": ZERO, "earned": ZERO, "reversed": ZERO})
     for row in entries.values("currency", "status").annotate(total=Sum("amount")):
         out[row["currency"]][row["status"]] += row["total"] or ZERO
-    return {cur: {k: str(v) for k, v in vals.items()} for cur, vals in out.items()}
+    return {cur: {k: str(_q(v)) for k, v in vals.items()} for cur, vals in out.items()}
 
 
 def is_partner(*, org: Organization) -> bool:
@@ -174,9 +181,9 @@ def revenue_by_month(*, partner: Organization, currency: str, months: int = 12) 
     out = [
         MonthTotal(
             month=m,
-            cashback=cash.get(m, ZERO) or ZERO,
-            discounts=vol.get(m, (ZERO, ZERO))[1],
-            volume=vol.get(m, (ZERO, ZERO))[0],
+            cashback=_q(cash.get(m)),
+            discounts=_q(vol.get(m, (ZERO, ZERO))[1]),
+            volume=_q(vol.get(m, (ZERO, ZERO))[0]),
         )
         for m in month_list
     ]
@@ -206,9 +213,9 @@ def revenue_by_category(*, partner: Organization, currency: str) -> list[dict]:
         {
             "category": r["category"],
             "label": labels.get(r["category"], r["category"]),
-            "volume": r["volume"] or ZERO,
-            "discounts": (r["volume"] or ZERO) - (r["net"] or ZERO),
-            "cashback": cash.get(r["category"]) or ZERO,
+            "volume": _q(r["volume"]),
+            "discounts": _q((r["volume"] or ZERO) - (r["net"] or ZERO)),
+            "cashback": _q(cash.get(r["category"])),
         }
         for r in rows
     ]
@@ -251,9 +258,9 @@ def revenue_by_client(*, partner: Organization, currency: str | None = None) -> 
                 "client_id": cid,
                 "client": names.get(cid, ""),
                 "currency": currency,
-                "cashback_earned": cash[cid],
-                "discounts_received": (r.get("public") or ZERO) - (r.get("net") or ZERO),
-                "total_paid": r.get("paid") or ZERO,
+                "cashback_earned": _q(cash[cid]),
+                "discounts_received": _q((r.get("public") or ZERO) - (r.get("net") or ZERO)),
+                "total_paid": _q(r.get("paid")),
             }
         )
     return out
@@ -272,7 +279,7 @@ def rolling_volume(*, partner: Organization) -> dict:
     minimum = MINIMUM_VOLUME[currency]
     return {
         "currency": currency,
-        "volume": volume,
+        "volume": _q(volume),
         "minimum": minimum,
         "reached": volume >= minimum,
         "percent": min(100, int(volume * 100 / minimum)) if minimum else 100,

@@ -1,0 +1,145 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from billing import selectors, services
+from billing.models import InvoiceLine
+from portal.models import OutboxEmail
+
+from .factories import D, ProductFactory, full, order, org_with_rep, own_access, partner_org, ptype
+
+pytestmark = pytest.mark.django_db
+CARD = "4242424242424242"
+
+
+@pytest.fixture
+def book(catalog):
+    """A partner with a client-pays client (paid order) and a partner-pays client."""
+    partner, partner_user = partner_org()
+    a, a_user = org_with_rep(name="Alpha AG")
+    b, _ = org_with_rep(name="Beta AG")
+    full(partner, a)
+    full(partner, b, payment_method="partner_pays")
+    inv = order(own_access(a_user, a), a).invoices.get()
+    services.invoice_pay(access=own_access(a_user, a), invoice=inv, card_number=CARD)
+    order(own_access(partner_user, b), b, slug="mail-pro", name="m.ch")
+    return partner, partner_user, a, b
+
+
+def test_ps16_revenue_by_client_columns(book):
+    partner, _u, a, b = book
+    rows = {r["client"]: r for r in selectors.revenue_by_client(partner=partner)}
+    assert rows["Alpha AG"]["cashback_earned"] == D("86.80")
+    assert rows["Alpha AG"]["total_paid"] == D("347.20")
+    assert rows["Beta AG"]["discounts_received"] == D("6.60")
+    assert rows["Beta AG"]["total_paid"] == D("0.00")  # not paid yet
+
+
+def test_bl7_revenue_console_totals_and_progress(client, book):
+    partner, partner_user, _a, _b = book
+    client.force_login(partner_user)
+    page = client.get("/manager/billing/revenue/").content.decode()
+    assert "<progress" in page
+    assert "Alpha AG" in page and "86.80" in page
+    month = timezone.localdate().strftime("%b %Y")
+    assert month in page
+    volume = selectors.rolling_volume(partner=partner)
+    assert volume["volume"] == D("380.20") and volume["minimum"] == D("2000") and not volume["reached"]
+
+
+def test_bl7_revenue_console_hidden_from_non_partners_404(client, catalog):
+    _org, user = org_with_rep()
+    client.force_login(user)
+    assert client.get("/manager/billing/revenue/").status_code == 404
+
+
+def test_bl7_revenue_csv_export(client, book):
+    _p, partner_user, _a, _b = book
+    client.force_login(partner_user)
+    response = client.get("/manager/billing/revenue/export.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    body = response.content.decode()
+    assert "client,Alpha AG,CHF,86.80" in body
+    assert "category,web_hosting,CHF,86.80" in body
+
+
+def test_pp4_staff_lists_partners_below_minimum(client, book):
+    partner, partner_user, _a, _b = book
+    staff, _ = org_with_rep()
+    staff_user = staff.memberships.get().user
+    staff_user.is_staff = True
+    staff_user.save()
+    client.force_login(staff_user)
+    page = client.get("/manager/billing/staff/below-minimum/")
+    assert page.status_code == 200 and partner.name in page.content.decode()
+    client.force_login(partner_user)
+    assert client.get("/manager/billing/staff/below-minimum/").status_code == 404
+
+
+def test_pp4_partner_above_minimum_not_listed(catalog):
+    partner, partner_user = partner_org()
+    customer, _ = org_with_rep()
+    full(partner, customer, payment_method="partner_pays")
+    order(own_access(partner_user, customer), customer, slug="support-business", name="vip")
+    staff = type("Staff", (), {"is_staff": True})()
+    assert selectors.partners_below_minimum(user=staff, partners=[partner]) == []
+
+
+def test_bl10_rebill_csv_per_client(client, book):
+    partner, partner_user, a, b = book
+    client.force_login(partner_user)
+    response = client.get(f"/manager/billing/revenue/rebill.csv?client={b.slug}")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="rebill-{b.slug}.csv"'
+    rows = response.content.decode().strip().splitlines()
+    assert len(rows) == 2 and "Beta AG" in rows[1] and "33.00" in rows[1] and "26.40" in rows[1]
+    assert "Alpha AG" not in response.content.decode()
+
+
+def test_bl11_renewal_notice_30_and_7_days_with_org4_banner(catalog):
+    org, user = org_with_rep(vat_number="")
+    today = timezone.localdate()
+    p30 = ProductFactory(org=org, product_type=ptype("domain-ch"), expires_at=today + datetime.timedelta(days=30))
+    p7 = ProductFactory(org=org, product_type=ptype("domain-ch"), expires_at=today + datetime.timedelta(days=7))
+    ProductFactory(org=org, product_type=ptype("domain-ch"), expires_at=today + datetime.timedelta(days=12))
+    assert services.renewal_notices_send(today=today) == 2
+    email = OutboxEmail.objects.get(key__startswith=f"renewal-notice:{p30.pk}:30:")
+    assert email.to == user.email and "VAT number" in email.body_text
+    assert OutboxEmail.objects.filter(key__startswith=f"renewal-notice:{p7.pk}:7:").exists()
+
+
+def test_bl11_renewal_notice_idempotent(catalog):
+    org, _user = org_with_rep()
+    today = timezone.localdate()
+    ProductFactory(org=org, product_type=ptype("domain-ch"), expires_at=today + datetime.timedelta(days=7))
+    services.renewal_notices_send(today=today)
+    services.renewal_notices_send(today=today)
+    assert OutboxEmail.objects.filter(key__startswith="renewal-notice:").count() == 1
+
+
+def test_bl11_renewal_notice_goes_to_paying_partner(catalog):
+    partner, partner_user = partner_org(vat_number="CHE116281710")
+    customer, customer_user = org_with_rep()
+    full(partner, customer, payment_method="partner_pays")
+    today = timezone.localdate()
+    ProductFactory(org=customer, product_type=ptype("domain-ch"), expires_at=today + datetime.timedelta(days=30))
+    services.renewal_notices_send(today=today)
+    email = OutboxEmail.objects.get(key__startswith="renewal-notice:")
+    assert email.to == partner_user.email
+    assert "VAT number" not in email.body_text
+
+
+def test_bl11_task_runs_the_service(catalog):
+    from billing.tasks import send_renewal_notices
+
+    org, _ = org_with_rep()
+    ProductFactory(
+        org=org, product_type=ptype("domain-ch"), expires_at=timezone.localdate() + datetime.timedelta(days=7)
+    )
+    assert send_renewal_notices.apply().get() == 1
+
+
+def test_bl7_lines_attributed_to_managing_partner(book):
+    partner, *_ = book
+    assert InvoiceLine.objects.filter(managing_partner=partner).count() == 2
