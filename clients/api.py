@@ -306,8 +306,8 @@ class MemberDetailAPI(OrgScopedAPIView):
     capability_map = {"GET": "members.view"}
 
     @extend_schema(operation_id="members_retrieve", responses={200: MemberSerializer, **_errors(*COMMON)})
-    def get(self, request, org: str, pk: int):
-        membership = selectors.members_of(access=self.access).filter(pk=pk).first()
+    def get(self, request, org: str, id: int):
+        membership = selectors.members_of(access=self.access).filter(pk=id).first()
         if membership is None:
             raise RuleViolation("not_found", _("Not found."), status=404)
         return Response(MemberSerializer(membership).data)
@@ -318,11 +318,11 @@ class MemberDetailAPI(OrgScopedAPIView):
         request=MemberRoleSerializer,
         responses={200: MemberSerializer, **_errors(*COMMON, 409)},
     )
-    def patch(self, request, org: str, pk: int):
+    def patch(self, request, org: str, id: int):
         serializer = MemberRoleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership = services.member_set_role(
-            access=self.access, membership_id=pk, role=serializer.validated_data["role"]
+            access=self.access, membership_id=id, role=serializer.validated_data["role"]
         )
         return Response(MemberSerializer(membership).data)
 
@@ -332,11 +332,11 @@ class MemberDetailAPI(OrgScopedAPIView):
         request=None,
         responses={204: None, **_errors(*COMMON, 409)},
     )
-    def delete(self, request, org: str, pk: int):
-        if self.access.membership is not None and self.access.membership.pk == pk:
+    def delete(self, request, org: str, id: int):
+        if self.access.membership is not None and self.access.membership.pk == id:
             services.member_leave(access=self.access)
         else:
-            services.member_remove(access=self.access, membership_id=pk)
+            services.member_remove(access=self.access, membership_id=id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -356,8 +356,8 @@ class InvitationDetailAPI(OrgScopedAPIView):
     capability_map = {"DELETE": "members.invite"}
 
     @extend_schema(operation_id="invitations_revoke", request=None, responses={204: None, **_errors(*COMMON, 409)})
-    def delete(self, request, org: str, pk: int):
-        services.invitation_revoke(access=self.access, invitation_id=pk)
+    def delete(self, request, org: str, id: int):
+        services.invitation_revoke(access=self.access, invitation_id=id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -370,8 +370,8 @@ class InvitationResendAPI(OrgScopedAPIView):
         request=None,
         responses={200: InvitationSerializer, **_errors(*COMMON, 409, 429)},
     )
-    def post(self, request, org: str, pk: int):
-        invitation = services.invitation_resend(access=self.access, invitation_id=pk)
+    def post(self, request, org: str, id: int):
+        invitation = services.invitation_resend(access=self.access, invitation_id=id)
         return Response(InvitationSerializer(invitation).data)
 
 

@@ -207,8 +207,9 @@ def org_update(*, access: Access, data: dict, accept_terms: bool = False) -> Org
 # --- members (ORG-6) ---------------------------------------------------------
 
 
-def _role_label(role: str) -> str:
-    return str(Role(role).label) if role in Role.values else role
+def _role_label(role: str):
+    """Lazy label: the email renders it in the recipient's language."""
+    return Role(role).label if role in Role.values else role
 
 
 def _check_role(role: str) -> str:
