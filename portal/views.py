@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -96,3 +99,18 @@ def error_400(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"error": {"code": "bad_request", "message": _("Bad request."), "fields": {}}}, status=400)
     return render(request, "400.html", status=400)
+
+
+def admin_login(request):
+    """`/admin/login/` hands over to allauth's login (rate limits, MFA) instead of
+    Django admin's own password form, which would bypass both."""
+    next_url = request.GET.get("next") or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("admin:index")
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect(next_url)
+        return error_403(request)
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")

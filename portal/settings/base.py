@@ -219,6 +219,7 @@ CELERY_BEAT_SCHEDULE = {
     "billing-renewal-notices": {"task": "billing.tasks.send_renewal_notices", "schedule": crontab(hour=7, minute=0)},
     "outbox-sweep": {"task": "portal.tasks.sweep_outbox", "schedule": timedelta(minutes=1)},
     "expire-member-invitations": {"task": "clients.tasks.expire_invitations", "schedule": crontab(minute=5)},
+    "tenders-purge-unconfirmed": {"task": "tenders.tasks.purge_unconfirmed_requests", "schedule": crontab(minute=25)},
     "expire-partnerships": {"task": "partners.tasks.expire_partnerships", "schedule": crontab(minute=15)},
     "partnership-end-dates": {"task": "partners.tasks.partnership_end_dates", "schedule": crontab(hour=6, minute=0)},
     "record-expired-support-access": {
