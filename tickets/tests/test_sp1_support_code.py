@@ -156,3 +156,13 @@ def test_sp1_api_staff_lookup_non_staff_is_404(client, legal_rep):
     response = client.post("/api/v1/staff/support-code-lookup/", {"code": code.code}, content_type="application/json")
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action="support.code_lookup").exists()
+
+
+def test_sp1_support_page_in_spanish(client, legal_rep):
+    legal_rep.language = "es"
+    legal_rep.save()
+    client.force_login(legal_rep)
+    response = client.get("/manager/support/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Tu código de soporte" in body and "AuthInfo" in body

@@ -278,3 +278,13 @@ def test_sp3_staff_lookup_page_lists_valid_grants_with_links(client, org, staff)
     assert staff_url(org, "drive") in body
     assert staff_url(org, "mail") not in body
     assert "Revoked Org" not in body
+
+
+def test_sp3_grant_email_in_recipient_language(client, org, legal_rep):
+    legal_rep.language = "es"
+    legal_rep.save()
+    client.force_login(legal_rep)
+    client.post(api_url(org), {"services": ["mail"], "duration": "1h", "reason": "x"}, content_type="application/json")
+    email = OutboxEmail.objects.get(template="tickets/support_access_granted")
+    assert email.subject == f"Acceso de soporte otorgado para {org.name}"
+    assert "http" in email.body_text and "/manager/support/" in email.body_text
