@@ -6,7 +6,7 @@ the outbox with a deterministic idempotency key; every notable change is audited
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -692,3 +692,18 @@ def requester_access_check(*, access: Access | None) -> None:
     """Members reach their org's requests only with `tenders.request`."""
     if access is None or not access.can("tenders.request"):
         raise NotAllowed("forbidden", _("You do not have the right to do this in this organization."))
+
+
+# --- housekeeping ------------------------------------------------------------------
+
+
+UNCONFIRMED_KEEP_DAYS = 7
+
+
+def tender_requests_purge_unconfirmed(*, now=None) -> int:
+    """TD-1: requests whose email was never confirmed are deleted after 7 days (nothing was published)."""
+    cutoff = (now or timezone.now()) - timedelta(days=UNCONFIRMED_KEEP_DAYS)
+    deleted, _detail = TenderRequest.objects.filter(
+        status=TenderRequest.Status.AWAITING_CONFIRMATION, created_at__lt=cutoff
+    ).delete()
+    return deleted

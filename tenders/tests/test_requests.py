@@ -312,3 +312,18 @@ def test_td1_api_addressed_unknown_partner_400(world):
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "unknown_partner"
     assert not TenderRequest.objects.exists()
+
+
+def test_td1_unconfirmed_requests_purged_after_7_days(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tenders.tasks import purge_unconfirmed_requests
+
+    Client().post(NEW, form_data())
+    Client().post(NEW, form_data(email="b@example.org"))
+    old, recent = TenderRequest.objects.order_by("pk")
+    TenderRequest.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    assert purge_unconfirmed_requests() == 1
+    assert list(TenderRequest.objects.values_list("pk", flat=True)) == [recent.pk]
