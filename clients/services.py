@@ -102,19 +102,26 @@ def org_create(
         kind=kind, country=country, register_number=register_number, vat_number=vat_number
     )
     note = _check_invoice_note(invoice_note)
-    org = Organization.objects.create(
-        name=name[:200],
-        slug=_unique_slug(name),
-        kind=kind,
-        country=country.upper(),
-        register_number=register,
-        vat_number=vat,
-        street=(street or "")[:200],
-        postal_code=(postal_code or "")[:20],
-        city=(city or "")[:100],
-        invoice_note=note,
-        terms_accepted_at=timezone.now() if vat else None,
-    )
+    fields = {
+        "name": name[:200],
+        "kind": kind,
+        "country": country.upper(),
+        "register_number": register,
+        "vat_number": vat,
+        "street": (street or "")[:200],
+        "postal_code": (postal_code or "")[:20],
+        "city": (city or "")[:100],
+        "invoice_note": note,
+        "terms_accepted_at": timezone.now() if vat else None,
+    }
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                org = Organization.objects.create(slug=_unique_slug(name), **fields)
+            break
+        except IntegrityError:  # a concurrent sign-up took the same slug
+            if attempt == 4:
+                raise
     Membership.objects.create(org=org, user=user, role=Role.LEGAL_REPRESENTATIVE)
     audit_record(action="org.created", org=org, actor=user, actor_org=org, target=org)
     return org
@@ -384,7 +391,11 @@ def invitation_accept(*, user, token: str) -> Membership:
         )
     if Membership.objects.filter(org=invitation.org, user=user).exists():
         raise RuleViolation("already_member", _("You are already a member of this organization."))
-    membership = Membership.objects.create(org=invitation.org, user=user, role=invitation.role)
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(org=invitation.org, user=user, role=invitation.role)
+    except IntegrityError as exc:  # joined concurrently by another path
+        raise RuleViolation("already_member", _("You are already a member of this organization.")) from exc
     invitation.status = MemberInvitation.Status.ACCEPTED
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
