@@ -635,7 +635,7 @@ def _may_answer(access: Access, p: Partnership) -> bool:
 
 
 def _locked(p: Partnership) -> Partnership:
-    return Partnership.objects.select_for_update().select_related("partner", "client").get(pk=p.pk)
+    return Partnership.objects.select_for_update(of=("self",)).select_related("partner", "client").get(pk=p.pk)
 
 
 @transaction.atomic
@@ -1056,7 +1056,7 @@ def partnerships_expire(*, now=None) -> int:
         "pk", flat=True
     ):
         with transaction.atomic():
-            p = Partnership.objects.select_for_update().select_related("partner", "client").get(pk=pk)
+            p = Partnership.objects.select_for_update(of=("self",)).select_related("partner", "client").get(pk=pk)
             if p.status != Partnership.Status.PENDING:
                 continue
             p.status = Partnership.Status.EXPIRED
@@ -1109,7 +1109,7 @@ def partnerships_end_due(*, today: date | None = None) -> int:
         "pk", flat=True
     ):
         with transaction.atomic():
-            p = Partnership.objects.select_for_update().select_related("partner", "client").get(pk=pk)
+            p = Partnership.objects.select_for_update(of=("self",)).select_related("partner", "client").get(pk=pk)
             if p.status != Partnership.Status.ACTIVE:
                 continue
             _finish(p, by=None, side="")
