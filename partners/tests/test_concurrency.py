@@ -48,7 +48,7 @@ def test_ps7_concurrent_full_acceptances_give_one_active_full_partner():
         outcomes: list[str] = []
         lock = threading.Lock()
 
-        def accept(p, rep, partner):
+        def accept(p, rep, partner, barrier=barrier, lock=lock, outcomes=outcomes):
             try:
                 access = access_for(user=rep, org=partner)
                 barrier.wait(timeout=10)
