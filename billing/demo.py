@@ -55,24 +55,25 @@ def _legal_rep_access(org: Organization) -> Access | None:
 
 
 def seed(stdout=None) -> list:
-    from . import services
+    """Idempotent per org: an org that already has orders is left alone, so a
+    later run (e.g. after partners' demo created partnerships) adds what is missing."""
+    from . import partner_terms, services
     from .models import Invoice, Order
 
     created = seed_catalog()
     if stdout is not None:
         stdout.write(f"billing: catalog ready ({created} new prices)")
-    if Order.objects.exists():
-        return []  # invoices already seeded: idempotent
     orders = 0
     for org in Organization.objects.order_by("id"):
         access = _legal_rep_access(org)
-        if access is None or not access.can("orders.place"):
+        if access is None or not access.can("orders.place") or Order.objects.filter(client=org).exists():
             continue
         products = list(Product.objects.filter(org=org).select_related("product_type")[:3])
         for i, product in enumerate(products):
-            if not product.product_type.prices.filter(currency__in=["CHF", "EUR"]).exists():
+            periods = set(product.product_type.prices.values_list("period", flat=True))
+            if not periods:
                 continue
-            period = "1y" if product.product_type.prices.filter(period="1y").exists() else "1m"
+            period = "1y" if "1y" in periods else sorted(periods)[0]
             try:
                 order = services.product_renew(access=access, product=product, period=period)
             except Exception as exc:  # demo data: skip what doesn't fit, say so
@@ -86,6 +87,28 @@ def seed(stdout=None) -> list:
             payer_access = _legal_rep_access(invoice.org)
             if payer_access is not None and invoice.status == Invoice.Status.UNPAID:
                 services.invoice_pay(access=payer_access, invoice=invoice, card_number="4242424242424242")
+        # A full partner orders one product for each client (shows partner pays / client pays).
+        full = partner_terms.full_partnership_of(client=org)
+        if full is not None and not Order.objects.filter(client=org, placed_by_org=full.partner).exists():
+            partner_rep = Membership.objects.filter(org=full.partner, role="legal_representative").first()
+            partner_access = access_for(user=partner_rep.user, org=org) if partner_rep else None
+            if partner_access is not None and partner_access.can("orders.place"):
+                try:
+                    services.order_place(
+                        access=partner_access,
+                        client=org,
+                        items=[
+                            services.OrderItem(
+                                product_type=ProductType.objects.get(slug="mail-pro"),
+                                period="1y",
+                                name=f"mail.{org.slug}.example",
+                            )
+                        ],
+                    )
+                    orders += 1
+                except Exception as exc:  # demo data: skip what doesn't fit, say so
+                    if stdout is not None:
+                        stdout.write(f"billing: skipped partner order for {org}: {exc}")
     if stdout is not None:
-        stdout.write(f"billing: {orders} demo orders with invoices")
+        stdout.write(f"billing: {orders} new demo orders with invoices")
     return []

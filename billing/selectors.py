@@ -310,3 +310,8 @@ def rebill_rows(*, partner: Organization, client: Organization | None = None) ->
     if client is not None:
         qs = qs.filter(client=client)
     return qs
+
+
+def client_figures_for(*, partner: Organization) -> dict[int, dict]:
+    """PS-16 provider: client id → {cashback_earned, discounts_received, total_paid, currency}."""
+    return {row["client_id"]: row for row in revenue_by_client(partner=partner)}

@@ -1,0 +1,88 @@
+import io
+
+import pytest
+
+from billing import demo
+from billing.models import CashbackEntry, Invoice, Order
+from clients.models import ProductType
+
+from .factories import ProductFactory, full, hosting, order, org_with_rep, own_access, partner_org
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bl1_demo_catalog_covers_demo_product_types():
+    demo.seed_catalog()
+    for slug in demo.CATALOG:
+        pt = ProductType.objects.get(slug=slug)
+        assert pt.prices.filter(currency="CHF").exists() and pt.prices.filter(currency="EUR").exists()
+
+
+def test_demo_seed_is_idempotent_and_creates_cashback():
+    demo.seed_catalog()
+    partner, _ = partner_org()
+    customer, _ = org_with_rep()
+    full(partner, customer)
+    ProductFactory(org=customer, product_type=ProductType.objects.get(slug="domain-ch"), name="a.ch")
+    demo.seed(io.StringIO())
+    counts = (Order.objects.count(), Invoice.objects.count(), CashbackEntry.objects.count())
+    demo.seed(io.StringIO())
+    assert counts == (Order.objects.count(), Invoice.objects.count(), CashbackEntry.objects.count())
+    assert counts[0] >= 2 and counts[2] >= 1
+
+
+def test_dashboard_card_and_nav_show_billing(client, catalog):
+    org, user = org_with_rep()
+    order(own_access(user, org), org)
+    client.force_login(user)
+    page = client.get("/manager/").content.decode()
+    assert "1 invoice to pay." in page
+    assert "/manager/billing/to-pay/" in page and "/manager/billing/shop/" in page
+
+
+def test_nav_partner_sees_revenue_link(client, catalog):
+    partner, user = partner_org()
+    client.force_login(user)
+    page = client.get("/manager/").content.decode()
+    assert "/manager/billing/revenue/" in page
+
+
+def test_ps12_acting_partner_nav_hides_invoices(client, catalog):
+    partner, partner_user = partner_org()
+    customer, _ = org_with_rep()
+    hosting(customer)
+    full(partner, customer)
+    client.force_login(partner_user)
+    client.post("/manager/switch/", {"org": customer.slug})
+    page = client.get("/manager/billing/products/")
+    assert page.status_code == 200
+    assert "/manager/billing/invoices/" not in page.content.decode()
+    assert client.get("/manager/billing/to-pay/").status_code == 404
+
+
+def test_ps16_client_figures_provider(catalog):
+    from billing import services
+    from billing.selectors import client_figures_for
+
+    partner, _ = partner_org()
+    customer, user = org_with_rep()
+    full(partner, customer)
+    inv = order(own_access(user, customer), customer).invoices.get()
+    services.invoice_pay(access=own_access(user, customer), invoice=inv, card_number="4242424242424242")
+    figures = client_figures_for(partner=partner)[customer.pk]
+    assert str(figures["cashback_earned"]) == "86.80" and str(figures["total_paid"]) == "347.20"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["shop/", "products/", "invoices/", "to-pay/", "cashback/", "revenue/", "revenue/export.csv", "revenue/rebill.csv"],
+)
+def test_sec1_billing_pages_need_login(client, path):
+    response = client.get(f"/manager/billing/{path}")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_sec1_billing_api_needs_auth(client, catalog):
+    org, _ = org_with_rep()
+    for path in ["products/", "invoices/", "cashback/"]:
+        assert client.get(f"/api/v1/orgs/{org.slug}/{path}").status_code in (401, 403)
