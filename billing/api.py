@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clients.api_base import OrgScopedAPIView
-from clients.models import Organization, ProductType
+from clients.models import AccessToken, Organization, ProductType
 from clients.tenancy import access_for
 from portal.errors import InvalidInput, RuleViolation
 
@@ -24,6 +26,7 @@ class CatalogAPI(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @extend_schema(operation_id="catalog_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         return Response({"results": [selectors.catalog_entry(pt) for pt in selectors.catalog()]})
 
@@ -81,6 +84,7 @@ def invoice_json(inv: Invoice, *, lines: bool = False) -> dict:
 class ProductsAPI(OrgScopedAPIView):
     capability_map = {"GET": "products.view"}
 
+    @extend_schema(operation_id="org_products_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request, org):
         return Response({"results": [_product_json(p) for p in selectors.products_visible_to(access=self.access)]})
 
@@ -101,6 +105,7 @@ class OrderSerializer(serializers.Serializer):
 class OrdersAPI(OrgScopedAPIView):
     """BL-3: `client` when a partner orders from its own org for a client."""
 
+    @extend_schema(operation_id="org_orders_create", request=OrderSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, org):
         ser = OrderSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -112,6 +117,11 @@ class OrdersAPI(OrgScopedAPIView):
             access = access_for(user=request.user, org=client) if client else None
             if access is None:
                 raise Http404
+            token = request.auth if isinstance(request.auth, AccessToken) else None
+            if token is not None and access.from_org.pk != token.org_id:
+                raise RuleViolation(
+                    "token_scope", _("This access token is scoped to another organization."), status=403
+                )
         items = []
         for raw in data["items"]:
             product = None
@@ -156,6 +166,7 @@ class OrdersAPI(OrgScopedAPIView):
 class InvoicesAPI(OrgScopedAPIView):
     capability_map = {"GET": "billing.view"}
 
+    @extend_schema(operation_id="org_invoices_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request, org):
         client = None
         if request.query_params.get("client"):
@@ -171,6 +182,7 @@ class InvoicesAPI(OrgScopedAPIView):
 class InvoiceDetailAPI(OrgScopedAPIView):
     capability_map = {"GET": "billing.view"}
 
+    @extend_schema(operation_id="org_invoices_retrieve", responses={200: OpenApiTypes.OBJECT})
     def get(self, request, org, pk):
         invoice = selectors.invoice_for(access=self.access, pk=pk)
         if invoice is None:
@@ -186,6 +198,7 @@ class PaySerializer(serializers.Serializer):
 class InvoicePayAPI(OrgScopedAPIView):
     capability_map = {"POST": "billing.pay"}
 
+    @extend_schema(operation_id="org_invoices_pay", request=PaySerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, org, pk):
         invoice = selectors.invoice_for(access=self.access, pk=pk)
         if invoice is None:
@@ -210,6 +223,7 @@ class InvoicePayAPI(OrgScopedAPIView):
 class CashbackAPI(OrgScopedAPIView):
     capability_map = {"GET": "cashback.view"}
 
+    @extend_schema(operation_id="org_cashback_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request, org):
         if self.access.is_acting_for_client or not selectors.is_partner(org=self.access.org):
             raise RuleViolation("not_a_partner", _("Cashback is for approved partners."), status=403)
