@@ -39,8 +39,8 @@ def seed(stdout) -> list:
         grant = SupportAccessGrant.objects.create(
             org=org,
             mail=True,
-            drive=False,
-            reason="Emails to our suppliers bounce since Monday; please check the mail settings.",
+            drive=True,
+            reason="Emails to our suppliers bounce since Monday and a shared kDrive folder no longer syncs.",
             duration=SupportAccessGrant.Duration.WEEK,
             granted_by=rep.user if rep else None,
             created_at=now,
