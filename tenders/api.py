@@ -11,11 +11,14 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clients.api import ErrorSerializer
 from clients.api_base import OrgScopedAPIView
 from clients.models import AccessToken
 from clients.tenancy import access_for, acting
@@ -24,6 +27,22 @@ from portal.api import Pagination
 from . import selectors, services
 from .models import PartnerReview, TenderQuote, TenderRequest, TenderSubscription
 from .views import client_ip
+
+_ERROR_TEXT = {
+    400: "Invalid input.",
+    401: "Not authenticated.",
+    403: "Not allowed.",
+    404: "Not found, or not yours (and for partner endpoints: not an approved partner).",
+    409: "A rule refuses it (e.g. `tender_closed`, `already_answered`, `already_awarded`).",
+    429: "Rate limited.",
+}
+
+
+def doc(summary: str, *, request=None, ok: int = 200, errors=(401, 404), operation_id: str | None = None):
+    """OpenAPI description of one endpoint (JSON objects, the one error shape)."""
+    responses = {ok: OpenApiTypes.OBJECT}
+    responses.update({code: OpenApiResponse(ErrorSerializer, description=_ERROR_TEXT[code]) for code in errors})
+    return extend_schema(summary=summary, request=request, responses=responses, operation_id=operation_id)
 
 
 def _money(value) -> str | None:
@@ -155,6 +174,12 @@ class TenderRequestCreateAPI(APIView):
             return access_for(user=user, org=request.auth.org)
         return acting(request._request)
 
+    @doc(
+        "Submit a quote request (TD-1, public). Visitors confirm by email: 201 with status awaiting_confirmation",
+        request=TenderRequestInputSerializer,
+        ok=201,
+        errors=(400, 429),
+    )
     def post(self, request):
         data = _body(request)
         plain = {key: data.get(key) for key in data}
@@ -175,6 +200,11 @@ class DirectoryListAPI(APIView):
 
     permission_classes = [AllowAny]
 
+    @doc(
+        "The public partner directory (TD-5): ?q=, ?country=, ?language=, ?service=",
+        errors=(),
+        operation_id="directory_list",
+    )
     def get(self, request):
         qs = selectors.directory_profiles(
             query=request.query_params.get("q", ""),
@@ -188,6 +218,7 @@ class DirectoryListAPI(APIView):
 class DirectoryDetailAPI(APIView):
     permission_classes = [AllowAny]
 
+    @doc("One directory profile with its reviews (TD-5, TD-6)", errors=(404,), operation_id="directory_retrieve")
     def get(self, request, slug: str):
         profile = selectors.directory_profile(slug=slug)
         if profile is None:
@@ -215,6 +246,10 @@ def _partner_request_payload(d) -> dict:
 
 
 class PartnerTenderListAPI(PartnerAPIView):
+    @doc(
+        "Quote requests received by the partner (TD-2): ?category=, ?country=, ?language=, ?status=",
+        operation_id="orgs_tenders_list",
+    )
     def get(self, request, org: str):
         qp = request.query_params
         qs = selectors.tender_inbox(
@@ -228,8 +263,9 @@ class PartnerTenderListAPI(PartnerAPIView):
 
 
 class PartnerTenderDetailAPI(PartnerAPIView):
-    def get(self, request, org: str, pk: int):
-        delivery = selectors.tender_delivery_for(access=self.access, request_id=pk)
+    @doc("One received quote request; marks it seen", operation_id="orgs_tenders_retrieve")
+    def get(self, request, org: str, id: int):
+        delivery = selectors.tender_delivery_for(access=self.access, request_id=id)
         if delivery is None:
             raise exceptions.NotFound()
         services.tender_delivery_mark_seen(delivery=delivery)
@@ -253,12 +289,18 @@ class PartnerQuoteCreateAPI(PartnerAPIView):
     capability_map = {"POST": "tenders.quote"}
     serializer_class = QuoteInputSerializer
 
-    def post(self, request, org: str, pk: int):
+    @doc(
+        "Quote (TD-3); 409 tender_closed when closed or awarded",
+        request=QuoteInputSerializer,
+        ok=201,
+        errors=(400, 401, 403, 404, 409),
+    )
+    def post(self, request, org: str, id: int):
         data = _body(request)
         commitment = data.get("accepts_tender_exclusivity")
         quote = services.tender_quote_submit(
             access=self.access,
-            request_id=pk,
+            request_id=id,
             message=data.get("message", ""),
             amount=data.get("amount"),
             currency=data.get("currency", ""),
@@ -271,8 +313,9 @@ class PartnerQuoteCreateAPI(PartnerAPIView):
 class PartnerDeclineAPI(PartnerAPIView):
     capability_map = {"POST": "tenders.quote"}
 
-    def post(self, request, org: str, pk: int):
-        quote = services.tender_decline(access=self.access, request_id=pk, reason=_body(request).get("reason", ""))
+    @doc("Decline with a `reason` (TD-4)", request=OpenApiTypes.OBJECT, ok=201, errors=(400, 401, 403, 404, 409))
+    def post(self, request, org: str, id: int):
+        quote = services.tender_decline(access=self.access, request_id=id, reason=_body(request).get("reason", ""))
         return Response(quote_payload(quote), status=status.HTTP_201_CREATED)
 
 
@@ -291,9 +334,15 @@ def _subscription_payload(sub: TenderSubscription | None) -> dict:
 class PartnerSubscriptionAPI(PartnerAPIView):
     capability_map = {"PUT": "tenders.quote"}
 
+    @doc("Which quote requests the partner receives (TD-2)")
     def get(self, request, org: str):
         return Response(_subscription_payload(TenderSubscription.objects.filter(org=self.access.org).first()))
 
+    @doc(
+        "Set the opt-ins: active, categories, countries, regions, languages",
+        request=OpenApiTypes.OBJECT,
+        errors=(400, 401, 403, 404),
+    )
     def put(self, request, org: str):
         data = _body(request)
 
@@ -313,6 +362,7 @@ class PartnerSubscriptionAPI(PartnerAPIView):
 
 
 class PartnerReviewListAPI(PartnerAPIView):
+    @doc("Reviews of the partner (TD-6)", operation_id="orgs_reviews_list")
     def get(self, request, org: str):
         return _paginated(self, request, selectors.reviews_to_answer(access=self.access), review_payload)
 
@@ -320,9 +370,10 @@ class PartnerReviewListAPI(PartnerAPIView):
 class PartnerReviewAnswerAPI(PartnerAPIView):
     capability_map = {"POST": "tenders.quote"}
 
-    def post(self, request, org: str, pk: int):
+    @doc("Answer a review once with `answer` (TD-6)", request=OpenApiTypes.OBJECT, errors=(400, 401, 403, 404, 409))
+    def post(self, request, org: str, id: int):
         review = services.tender_review_answer(
-            access=self.access, review_id=pk, answer=_body(request).get("answer", "")
+            access=self.access, review_id=id, answer=_body(request).get("answer", "")
         )
         return Response(review_payload(review))
 
@@ -336,8 +387,8 @@ class RequesterAPIView(OrgScopedAPIView):
         if self.access.is_acting_for_client or not self.access.can("tenders.request"):
             raise exceptions.NotFound()
 
-    def tender(self, pk) -> TenderRequest:
-        tender = selectors.tender_request_of(access=self.access, request_id=pk)
+    def tender(self, id) -> TenderRequest:  # noqa: A002 - the path parameter is `{id}`
+        tender = selectors.tender_request_of(access=self.access, request_id=id)
         if tender is None:
             raise exceptions.NotFound()
         return tender
@@ -353,21 +404,24 @@ def _requester_payload(t: TenderRequest) -> dict:
 
 
 class RequesterTenderListAPI(RequesterAPIView):
+    @doc("Quote requests the org submitted (TD-4)", operation_id="orgs_tender_requests_list")
     def get(self, request, org: str):
         qs = selectors.tender_requests_of(access=self.access)
         return _paginated(self, request, qs, lambda t: request_payload(t, with_email=True))
 
 
 class RequesterTenderDetailAPI(RequesterAPIView):
-    def get(self, request, org: str, pk: int):
-        return Response(_requester_payload(self.tender(pk)))
+    @doc("One of the org's quote requests with its quotes and review", operation_id="orgs_tender_requests_retrieve")
+    def get(self, request, org: str, id: int):
+        return Response(_requester_payload(self.tender(id)))
 
 
 class RequesterAcceptAPI(RequesterAPIView):
     capability_map = {"POST": "tenders.award"}
 
-    def post(self, request, org: str, pk: int, quote_id: int):
-        tender = self.tender(pk)
+    @doc("Accept one quote: the request is awarded (TD-4)", request=None, errors=(401, 403, 404, 409))
+    def post(self, request, org: str, id: int, quote_id: int):
+        tender = self.tender(id)
         services.tender_quote_accept(request=tender, quote_id=quote_id, access=self.access)
         tender.refresh_from_db()
         return Response(_requester_payload(tender))
@@ -376,17 +430,24 @@ class RequesterAcceptAPI(RequesterAPIView):
 class RequesterCloseAPI(RequesterAPIView):
     capability_map = {"POST": "tenders.award"}
 
-    def post(self, request, org: str, pk: int):
-        tender = services.tender_request_close(request=self.tender(pk), access=self.access)
+    @doc("Close the request without awarding it (TD-4)", request=None, errors=(401, 403, 404, 409))
+    def post(self, request, org: str, id: int):
+        tender = services.tender_request_close(request=self.tender(id), access=self.access)
         return Response(_requester_payload(tender))
 
 
 class RequesterReviewAPI(RequesterAPIView):
     capability_map = {"POST": "tenders.award"}
 
-    def post(self, request, org: str, pk: int):
+    @doc(
+        "Mark the project done and review the awarded partner once: `rating` 1-5, `text` (TD-6)",
+        request=OpenApiTypes.OBJECT,
+        ok=201,
+        errors=(400, 401, 403, 404, 409),
+    )
+    def post(self, request, org: str, id: int):
         review = services.tender_review_submit(
-            request=self.tender(pk),
+            request=self.tender(id),
             rating=_body(request).get("rating"),
             text=str(_body(request).get("text") or ""),
             access=self.access,

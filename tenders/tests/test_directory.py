@@ -150,3 +150,18 @@ def test_td5_api_directory_detail_and_404(world):
     missing = Client().get("/api/v1/directory/nobody/")
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "not_found"
+
+
+def test_td5_directory_query_count_is_flat(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.get("/directory/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/directory/")
+    for _ in range(25):
+        ListedProfileFactory()
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/directory/").status_code == 200
+    assert len(many) == len(few)

@@ -278,3 +278,19 @@ def test_td2_api_subscription_put(world, login):
     assert response.status_code == 200
     assert response.json()["countries"] == ["DE"]
     assert TenderSubscription.objects.get(org=world.partner).regions == "Bayern"
+
+
+def test_td2_inbox_query_count_is_flat(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.rep)
+    DeliveryFactory(request=TenderRequestFactory(), partner=world.partner)
+    client.get(INBOX)
+    with CaptureQueriesContext(connection) as one:
+        client.get(INBOX)
+    for _ in range(25):
+        DeliveryFactory(request=TenderRequestFactory(), partner=world.partner)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(INBOX).status_code == 200
+    assert len(many) == len(one)
