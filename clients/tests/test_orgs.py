@@ -296,3 +296,40 @@ def test_org5_collaborator_has_no_edit_page(client, org, collaborator):
     client.force_login(collaborator)
     assert client.get(reverse("manager:org_edit")).status_code == 404
     assert client.get(reverse("manager:org_detail")).status_code == 200
+
+
+def test_org3_html_edit_other_fields_needs_no_terms(client, org, legal_rep):
+    org.vat_number = "CHE116281710MWST"
+    org.save()
+    client.force_login(legal_rep)
+    response = client.post(
+        reverse("manager:org_edit"),
+        {"name": org.name, "city": "Basel", "vat_number": "CHE-116.281.710 MWST", "invoice_note": "PO 7"},
+    )
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert (org.city, org.invoice_note) == ("Basel", "PO 7")
+    assert AuditEvent.objects.filter(action="org.updated", org=org).exists()
+    assert not AuditEvent.objects.filter(action="org.vat_changed").exists()
+
+
+def test_org5_html_administrator_edits_note_but_not_vat(client, org, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("manager:org_edit"),
+        {"name": org.name, "vat_number": VALID_CH_VAT, "accept_terms": "on", "invoice_note": "Ref 9"},
+    )
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert org.invoice_note == "Ref 9"
+    assert org.vat_number == ""
+
+
+def test_org1_html_create_individual(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(reverse("manager:org_create"), {"kind": "individual", "name": "Jane Doe", "country": "DE"})
+    assert response.status_code == 302
+    org = Organization.objects.get(name="Jane Doe")
+    assert org.kind == "individual"
+    assert org.currency == "EUR"
