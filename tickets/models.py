@@ -180,6 +180,8 @@ class HelpArticle(models.Model):
     )
     published = models.BooleanField(_("published"), default=True)
     position = models.PositiveIntegerField(_("position"), default=100)
+    #: title + body, lower case without accents: search matches "proteccion" and "Protección".
+    search_text = models.TextField(editable=False, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -192,6 +194,14 @@ class HelpArticle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.language})"
+
+    def save(self, *args, **kwargs):
+        from .search import search_normalize
+
+        self.search_text = search_normalize(f"{self.title}\n{self.body}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from clients.audit import audit_record
@@ -13,6 +13,7 @@ from clients.tenancy import Access
 from portal.models import User
 
 from .models import HelpArticle, SupportAccessGrant, SupportCode, SupportPlan
+from .search import search_normalize
 from .services import normalize_code
 
 SERVICE_CATEGORIES = {"mail": ProductType.Category.EMAIL, "drive": ProductType.Category.STORAGE}
@@ -131,8 +132,8 @@ def help_articles(*, language: str, query: str = "", category: str = "") -> Quer
     qs = HelpArticle.objects.filter(published=True, language=language)
     if category:
         qs = qs.filter(category=category)
-    for word in (query or "").split()[:8]:
-        qs = qs.filter(Q(title__icontains=word) | Q(body__icontains=word))
+    for word in search_normalize(query).split()[:8]:
+        qs = qs.filter(search_text__contains=word)
     return qs.order_by("position", "title")
 
 

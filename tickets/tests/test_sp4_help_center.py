@@ -81,3 +81,16 @@ def test_sp4_article_body_is_escaped(client):
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;" in body
     assert "<li>item one</li>" in body
+
+
+def test_sp4_search_ignores_accents_and_case(client):
+    response = client.get("/help/", {"q": "PROTECCION denunciantes"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert "/help/whistleblower-protection-policy/" in response.content.decode()
+
+
+def test_sp4_article_edited_in_admin_is_searchable(client):
+    article = HelpArticleFactory(slug="new-one", title="Réclamations", body="Texte")
+    article.body = "Zebracorn policy"
+    article.save(update_fields=["body"])
+    assert "/help/new-one/" in client.get("/help/", {"q": "zebracorn"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "/help/new-one/" in client.get("/help/", {"q": "reclamations"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
