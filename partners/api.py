@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -16,6 +17,67 @@ from portal.errors import InvalidInput, RuleViolation
 
 from . import selectors, services
 from .models import PartnerApplication, PartnerProfile, Partnership
+
+
+class PartnersErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class PartnersErrorSerializer(serializers.Serializer):
+    error = PartnersErrorBodySerializer()
+
+
+_ERRORS = {
+    400: PartnersErrorSerializer,
+    403: PartnersErrorSerializer,
+    404: PartnersErrorSerializer,
+    409: PartnersErrorSerializer,
+}
+
+
+class ApplicationOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    org = serializers.SlugField()
+    org_name = serializers.CharField()
+    status = serializers.ChoiceField(choices=PartnerApplication.Status.choices)
+    register_number = serializers.CharField()
+    expected_yearly_volume = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+    website = serializers.URLField()
+    accepts_minimum_volume = serializers.BooleanField()
+    accepts_client_support = serializers.BooleanField()
+    accepts_client_invoices = serializers.BooleanField()
+    accepts_tender_exclusivity = serializers.BooleanField()
+    accepts_reseller_terms = serializers.BooleanField()
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class PartnershipOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    side = serializers.ChoiceField(choices=["client", "partner"])
+    partner = serializers.SlugField()
+    partner_name = serializers.CharField()
+    client = serializers.SlugField(allow_null=True)
+    client_name = serializers.CharField(allow_null=True)
+    invited_email = serializers.CharField()
+    status = serializers.ChoiceField(choices=Partnership.Status.choices)
+    initiated_by = serializers.ChoiceField(choices=Partnership.Side.choices)
+    access_level = serializers.ChoiceField(choices=Partnership.AccessLevel.choices)
+    payment_method = serializers.ChoiceField(choices=Partnership.PaymentMethod.choices, allow_null=True)
+    requested_access_level = serializers.CharField()
+    requested_payment_method = serializers.CharField(allow_null=True)
+    requested_product_ids = serializers.ListField(child=serializers.IntegerField())
+    product_ids = serializers.ListField(child=serializers.IntegerField())
+    needs_review = serializers.BooleanField()
+    ends_on = serializers.DateField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    ended_at = serializers.DateTimeField(allow_null=True)
 
 
 class ApplicationInSerializer(serializers.Serializer):
@@ -63,6 +125,20 @@ class _OwnOrgScoped(OrgScopedAPIView):
             raise Http404
 
 
+@extend_schema_view(
+    get=extend_schema(
+        responses={200: inline_serializer("ApplicationList", {"results": ApplicationOutSerializer(many=True)})}
+    ),
+    post=extend_schema(
+        request=ApplicationInSerializer,
+        responses={
+            201: ApplicationOutSerializer,
+            400: PartnersErrorSerializer,
+            403: PartnersErrorSerializer,
+            409: PartnersErrorSerializer,
+        },
+    ),
+)
 class ApplicationAPI(_OwnOrgScoped):
     """PP-1..PP-3: the org's applications; POST applies."""
 
@@ -87,6 +163,7 @@ class StaffMixin:
             raise Http404
 
 
+@extend_schema_view(get=extend_schema(responses={200: ApplicationOutSerializer(many=True)}))
 class StaffApplicationsAPI(StaffMixin, APIView):
     def get(self, request):
         status_filter = request.query_params.get("status", "submitted")
@@ -98,15 +175,24 @@ class StaffApplicationsAPI(StaffMixin, APIView):
         return paginator.get_paginated_response([application_out(a) for a in page])
 
 
-class StaffDecisionAPI(StaffMixin, APIView):
-    def post(self, request, pk: int, decision: str):
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+@extend_schema_view(post=extend_schema(request=None, responses={200: ApplicationOutSerializer, **_ERRORS}))
+class StaffApproveAPI(StaffMixin, APIView):
+    def post(self, request, pk: int):
         application = get_object_or_404(PartnerApplication, pk=pk)
-        if decision == "approve":
-            services.application_approve(application=application, by=request.user)
-        elif decision == "reject":
-            services.application_reject(application=application, by=request.user, reason=request.data.get("reason", ""))
-        else:
-            raise Http404
+        services.application_approve(application=application, by=request.user)
+        application.refresh_from_db()
+        return Response(application_out(application))
+
+
+@extend_schema_view(post=extend_schema(request=RejectSerializer, responses={200: ApplicationOutSerializer, **_ERRORS}))
+class StaffRejectAPI(StaffMixin, APIView):
+    def post(self, request, pk: int):
+        application = get_object_or_404(PartnerApplication, pk=pk)
+        services.application_reject(application=application, by=request.user, reason=request.data.get("reason", ""))
         application.refresh_from_db()
         return Response(application_out(application))
 
@@ -164,6 +250,10 @@ class _PartnershipScoped(_OwnOrgScoped):
         return p
 
 
+@extend_schema_view(
+    get=extend_schema(responses={200: PartnershipOutSerializer(many=True)}),
+    post=extend_schema(request=PartnershipInSerializer, responses={201: PartnershipOutSerializer, **_ERRORS}),
+)
 class PartnershipListAPI(_PartnershipScoped):
     capability_map = {"GET": "partnerships.view"}
 
@@ -213,6 +303,10 @@ class PartnershipPatchSerializer(serializers.Serializer):
     ends_on = serializers.DateField(required=False, allow_null=True)
 
 
+@extend_schema_view(
+    get=extend_schema(responses={200: PartnershipOutSerializer, 404: PartnersErrorSerializer}),
+    patch=extend_schema(request=PartnershipPatchSerializer, responses={200: PartnershipOutSerializer, **_ERRORS}),
+)
 class PartnershipDetailAPI(_PartnershipScoped):
     capability_map = {"GET": "partnerships.view", "PATCH": "partnerships.manage"}
 
@@ -244,31 +338,66 @@ class AcceptSerializer(serializers.Serializer):
     payment_method = serializers.ChoiceField(choices=Partnership.PaymentMethod.choices, required=False, allow_null=True)
 
 
-class PartnershipActionAPI(_PartnershipScoped):
+class PasswordSerializer(serializers.Serializer):
+    password = serializers.CharField(required=False, allow_blank=True)
+
+
+class _PartnershipActionAPI(_PartnershipScoped):
     capability_map = {"POST": "partnerships.view"}
 
-    def post(self, request, org, pk: int, action: str):
-        p = self.get_partnership(pk)
-        if action == "accept":
-            s = AcceptSerializer(data=request.data)
-            s.is_valid(raise_exception=True)
-            p = services.partnership_accept(access=self.access, partnership=p, **s.validated_data)
-        elif action == "decline":
-            p = services.partnership_decline(access=self.access, partnership=p)
-        elif action == "withdraw":
-            p = services.partnership_withdraw(access=self.access, partnership=p)
-        elif action == "resend":
-            p = services.partnership_resend(access=self.access, partnership=p)
-        elif action == "acknowledge":
-            p = services.partnership_acknowledge(access=self.access, partnership=p)
-        elif action == "cancel":
-            p = services.partnership_end(
-                access=self.access,
-                partnership=p,
-                password=request.data.get("password"),
-                reauthenticated=services.reauthenticated_recently(request._request),
-            )
-        else:
-            raise Http404
+    def act(self, request, p: Partnership) -> Partnership:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def post(self, request, org, pk: int):
+        p = self.act(request, self.get_partnership(pk))
         p.refresh_from_db()
         return Response(partnership_out(p, org=self.access.org))
+
+
+@extend_schema_view(post=extend_schema(request=AcceptSerializer, responses={200: PartnershipOutSerializer, **_ERRORS}))
+class PartnershipAcceptAPI(_PartnershipActionAPI):
+    """PS-2/PS-3: accept; the client may grant another level, other products or payment method."""
+
+    def act(self, request, p):
+        s = AcceptSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        return services.partnership_accept(access=self.access, partnership=p, **s.validated_data)
+
+
+@extend_schema_view(post=extend_schema(request=None, responses={200: PartnershipOutSerializer, **_ERRORS}))
+class PartnershipDeclineAPI(_PartnershipActionAPI):
+    def act(self, request, p):
+        return services.partnership_decline(access=self.access, partnership=p)
+
+
+@extend_schema_view(post=extend_schema(request=None, responses={200: PartnershipOutSerializer, **_ERRORS}))
+class PartnershipWithdrawAPI(_PartnershipActionAPI):
+    def act(self, request, p):
+        return services.partnership_withdraw(access=self.access, partnership=p)
+
+
+@extend_schema_view(post=extend_schema(request=None, responses={200: PartnershipOutSerializer, **_ERRORS}))
+class PartnershipResendAPI(_PartnershipActionAPI):
+    def act(self, request, p):
+        return services.partnership_resend(access=self.access, partnership=p)
+
+
+@extend_schema_view(post=extend_schema(request=None, responses={200: PartnershipOutSerializer, **_ERRORS}))
+class PartnershipAcknowledgeAPI(_PartnershipActionAPI):
+    def act(self, request, p):
+        return services.partnership_acknowledge(access=self.access, partnership=p)
+
+
+@extend_schema_view(
+    post=extend_schema(request=PasswordSerializer, responses={200: PartnershipOutSerializer, **_ERRORS})
+)
+class PartnershipCancelAPI(_PartnershipActionAPI):
+    """PS-11: end an active partnership; `password` unless re-authenticated in the last 5 minutes."""
+
+    def act(self, request, p):
+        return services.partnership_end(
+            access=self.access,
+            partnership=p,
+            password=request.data.get("password"),
+            reauthenticated=services.reauthenticated_recently(request._request),
+        )

@@ -2,19 +2,19 @@ from django.urls import path
 
 from . import api
 
+P = "orgs/<slug:org>/partnerships/<int:pk>/"
+
 urlpatterns = [
     path("orgs/<slug:org>/partner-application/", api.ApplicationAPI.as_view(), name="api-partner-application"),
     path("staff/partner-applications/", api.StaffApplicationsAPI.as_view(), name="api-staff-applications"),
-    path(
-        "staff/partner-applications/<int:pk>/<str:decision>/",
-        api.StaffDecisionAPI.as_view(),
-        name="api-staff-application-decide",
-    ),
+    path("staff/partner-applications/<int:pk>/approve/", api.StaffApproveAPI.as_view(), name="api-staff-approve"),
+    path("staff/partner-applications/<int:pk>/reject/", api.StaffRejectAPI.as_view(), name="api-staff-reject"),
     path("orgs/<slug:org>/partnerships/", api.PartnershipListAPI.as_view(), name="api-partnerships"),
-    path("orgs/<slug:org>/partnerships/<int:pk>/", api.PartnershipDetailAPI.as_view(), name="api-partnership"),
-    path(
-        "orgs/<slug:org>/partnerships/<int:pk>/<str:action>/",
-        api.PartnershipActionAPI.as_view(),
-        name="api-partnership-action",
-    ),
+    path(P, api.PartnershipDetailAPI.as_view(), name="api-partnership"),
+    path(P + "accept/", api.PartnershipAcceptAPI.as_view(), name="api-partnership-accept"),
+    path(P + "decline/", api.PartnershipDeclineAPI.as_view(), name="api-partnership-decline"),
+    path(P + "cancel/", api.PartnershipCancelAPI.as_view(), name="api-partnership-cancel"),
+    path(P + "acknowledge/", api.PartnershipAcknowledgeAPI.as_view(), name="api-partnership-acknowledge"),
+    path(P + "withdraw/", api.PartnershipWithdrawAPI.as_view(), name="api-partnership-withdraw"),
+    path(P + "resend/", api.PartnershipResendAPI.as_view(), name="api-partnership-resend"),
 ]
