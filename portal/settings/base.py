@@ -138,6 +138,9 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # allauth's defaults are kept on (login failures, sign-up, password reset, ...);
 # they count in the cache, which is Redis when REDIS_URL is set.
 ACCOUNT_RATE_LIMITS = {
+    # Every login POST per IP (answers 429), then failures per IP and per account
+    # (the form refuses even the right password for 5 minutes).
+    "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
