@@ -272,6 +272,8 @@ class PartnerTenderDetailAPI(PartnerAPIView):
         data = _partner_request_payload(delivery)
         answer = selectors.tender_answer_of(org=self.access.org, request=delivery.request)
         data["your_answer"] = quote_payload(answer) if answer else None
+        if answer is not None and answer.status == TenderQuote.Status.ACCEPTED:
+            data["email"] = delivery.request.email  # revealed to the awarded partner only
         return Response(data)
 
 

@@ -28,7 +28,7 @@ from .forms import (
     SubscriptionForm,
     TenderRequestForm,
 )
-from .models import PartnerReview, TenderRequest, TenderSubscription
+from .models import PartnerReview, TenderQuote, TenderRequest, TenderSubscription
 
 INBOX_PAGE_SIZE = 25
 
@@ -273,13 +273,16 @@ class InboxDetailView(PartnerViewMixin, View):
 
     def _render(self, request, delivery, *, quote_form=None, decline_form=None):
         tender = delivery.request
+        answer = selectors.tender_answer_of(org=self.access.org, request=tender)
         return render(
             request,
             "tenders/inbox_detail.html",
             {
                 "delivery": delivery,
                 "tender": tender,
-                "answer": selectors.tender_answer_of(org=self.access.org, request=tender),
+                "answer": answer,
+                # The requester's email is revealed to the awarded partner only.
+                "show_contact": answer is not None and answer.status == TenderQuote.Status.ACCEPTED,
                 "can_quote": self.access.can("tenders.quote"),
                 "quote_form": quote_form or QuoteForm(initial={"currency": tender.currency}),
                 "decline_form": decline_form or DeclineForm(),

@@ -333,3 +333,17 @@ def test_td4_api_close(world, login):
     response = login(world.client_rep).post(f"/api/v1/orgs/{world.client_org.slug}/tender-requests/{t.pk}/close/")
     assert response.status_code == 200
     assert response.json()["status"] == "closed"
+
+
+def test_td4_requester_email_revealed_to_awarded_partner_only(world, login, tender):
+    q1 = QuoteFactory(request=tender, partner=world.partner)
+    QuoteFactory(request=tender, partner=world.other_partner)
+    before = login(world.rep).get(f"/manager/tenders/{tender.pk}/").content.decode()
+    assert "anna@example.org" not in before
+    Client().post(f"/tenders/r/{tender.token}/quotes/{q1.pk}/accept/")
+    assert "anna@example.org" in login(world.rep).get(f"/manager/tenders/{tender.pk}/").content.decode()
+    assert "anna@example.org" not in login(world.other_rep).get(f"/manager/tenders/{tender.pk}/").content.decode()
+    won = OutboxEmail.objects.get(template="tenders/outcome", to="rep@agency.ch")
+    assert "anna@example.org" in won.body_text
+    lost = OutboxEmail.objects.get(template="tenders/outcome", to="rep@alpen.ch")
+    assert "anna@example.org" not in lost.body_text
