@@ -288,3 +288,20 @@ def test_sp3_grant_email_in_recipient_language(client, org, legal_rep):
     email = OutboxEmail.objects.get(template="tickets/support_access_granted")
     assert email.subject == f"Acceso de soporte otorgado para {org.name}"
     assert "http" in email.body_text and "/manager/support/" in email.body_text
+
+
+def test_sp3_use_email_again_in_the_next_hour(client, org, legal_rep, staff):
+    with freeze_time("2026-03-02 09:10:00"):
+        SupportAccessGrantFactory(org=org)
+        client.force_login(staff)
+        client.get(staff_url(org))
+        client.get(staff_url(org))
+    with freeze_time("2026-03-02 10:05:00"):
+        client.get(staff_url(org))
+    assert OutboxEmail.objects.filter(template="tickets/support_access_used", to=legal_rep.email).count() == 2
+    assert AuditEvent.objects.filter(org=org, action="support_access.used").count() == 3
+
+
+def test_sp3_expiry_job_is_scheduled(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "tickets.tasks.record_expired_support_access" in tasks
