@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.audit import audit_record
-from clients.models import CHF_COUNTRIES, Membership, Organization, Product, ProductType, Role
+from clients.models import CHF_COUNTRIES, Organization, Product, ProductType, Role
 from clients.tenancy import Access
 from portal.errors import InvalidInput, NotAllowed, RuleViolation
 from portal.outbox import email_enqueue
@@ -543,7 +543,8 @@ def invoice_pay(*, access: Access, invoice: Invoice, method: str = "card", card_
             context={"invoice": locked, "message": failure.message},
             link=reverse("billing:to_pay"),
         )
-    raise RuleViolation("payment_failed", failure.message, status=402)
+    # SPEC §9 lists 400/401/403/404/409: a declined card is a refusal of the action (409).
+    raise RuleViolation("payment_failed", failure.message, status=409)
 
 
 # --- credit notes and reversals (BL-6, BL-8) ---------------------------------------------------
@@ -791,7 +792,3 @@ def _org_edit_link() -> str:
         return absolute_url(reverse("manager:org_edit"))
     except NoReverseMatch:
         return absolute_url(reverse("manager:org_detail"))
-
-
-def member_orgs(*, user) -> list[Organization]:
-    return [m.org for m in Membership.objects.filter(user=user).select_related("org")]

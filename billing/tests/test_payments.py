@@ -51,7 +51,7 @@ def test_bl9_declined_card_leaves_invoice_unpaid(client, catalog):
         {"card_number": DECLINED},
         content_type="application/json",
     )
-    assert response.status_code == 402
+    assert response.status_code == 409
     assert response.json()["error"]["code"] == "payment_failed"
     assert "declined" in response.json()["error"]["message"]
     invoice.refresh_from_db()
