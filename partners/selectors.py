@@ -152,13 +152,42 @@ def legal_reps_of(*, org: Organization):
     ).order_by("id")
 
 
+# PS-16: billing owns the money figures; partners must not import billing. Billing
+# registers a provider (in BillingConfig.ready) that returns, for a partner,
+# {client_id: {"cashback_earned", "discounts_received", "total_paid", "currency"}}.
+_client_figures_providers: list = []
+
+
+def register_client_figures_provider(provider) -> None:
+    if provider not in _client_figures_providers:
+        _client_figures_providers.append(provider)
+
+
+def client_figures(*, partner: Organization) -> dict[int, dict]:
+    out: dict[int, dict] = {}
+    for provider in _client_figures_providers:
+        for client_id, row in (provider(partner=partner) or {}).items():
+            out.setdefault(client_id, {}).update(row)
+    return out
+
+
+def attach_client_figures(*, partner: Organization, partnerships) -> None:
+    """Set revenue_earned / discounts_received / total_paid / currency on each row from the providers."""
+    figures = client_figures(partner=partner) if _client_figures_providers else {}
+    for p in partnerships:
+        row = figures.get(p.client_id, {})
+        p.revenue_earned = row.get("cashback_earned", Decimal("0"))
+        p.discounts_received = row.get("discounts_received", Decimal("0"))
+        p.total_paid = row.get("total_paid", Decimal("0"))
+        p.figures_currency = row.get("currency", partner.currency)
+
+
 def managed_clients(*, access: Access, search: str = "", level: str = "", status: str = "", sort: str = "name"):
     """PS-16: the partner's clients (active and ended) with the list's columns.
 
-    `revenue_earned` and `discounts_received` are annotated as 0 here: billing owns
-    those figures and partners must not import billing. Billing (or a view above
-    it) may replace the annotation; templates read `p.revenue_earned`/
-    `p.discounts_received` and `p.total_paid`.
+    `revenue_earned`, `discounts_received` and `total_paid` are annotated as 0 here:
+    billing owns those figures; `attach_client_figures` fills them in from the
+    providers billing registers (`register_client_figures_provider`).
     """
     zero = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
     qs = (

@@ -193,8 +193,12 @@ class ClientsView(PartnerMixin, View):
         sort = request.GET.get("sort", "name")
         qs = selectors.managed_clients(access=access, search=search, level=level, status=status, sort=sort)
         if request.GET.get("format") == "csv":
-            return _clients_csv(qs)
+            rows = list(qs)
+            selectors.attach_client_figures(partner=access.org, partnerships=rows)
+            return _clients_csv(rows)
         page = Paginator(qs, 25).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        selectors.attach_client_figures(partner=access.org, partnerships=page.object_list)
         for p in page:
             p.managed_count = p.client_products_count if p.is_full else p.products_count
         params = request.GET.copy()
@@ -247,6 +251,7 @@ def _clients_csv(qs) -> HttpResponse:
                 p.revenue_earned,
                 p.discounts_received,
                 p.total_paid,
+                p.figures_currency,
                 p.accepted_at.date().isoformat() if p.accepted_at else "",
             ]
         )

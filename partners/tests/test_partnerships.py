@@ -637,3 +637,26 @@ def test_ps10_html_set_products(client, world):
     client.force_login(world.client_rep)
     client.post(reverse("partners:set_products", args=[p.pk]), {"products": [world.products[1].pk]})
     assert selectors.granted_product_ids(partnership=p) == [world.products[1].pk]
+
+
+def test_ps16_figures_come_from_registered_provider(client, world, monkeypatch):
+    from decimal import Decimal
+
+    active_full(world)
+
+    def provider(*, partner):
+        return {
+            world.client_org.pk: {
+                "cashback_earned": Decimal("12.50"),
+                "discounts_received": Decimal("3.00"),
+                "total_paid": Decimal("99.90"),
+                "currency": "CHF",
+            }
+        }
+
+    monkeypatch.setattr(selectors, "_client_figures_providers", [provider])
+    client.force_login(world.partner_rep)
+    page = client.get(reverse("partners:clients")).content.decode()
+    assert "12.50 CHF" in page and "99.90 CHF" in page
+    csv = client.get(reverse("partners:clients"), {"format": "csv"}).content.decode()
+    assert "12.50" in csv and "3.00" in csv
