@@ -146,3 +146,17 @@ def test_directory_administrator_may_edit_collaborator_may_not(client, world):
     client.force_login(world.partner_collab)
     assert client.post(reverse("partners:profile"), {"public_name": "Collab edit"}).status_code == 404
     assert PartnerProfile.objects.get(org=world.partner).public_name == "Admin edit"
+
+
+def test_ps2_dashboard_counts_invitation_to_answer(client, world):
+    from clients.tenancy import access_for
+    from partners import services
+
+    services.partnership_invite_client(
+        access=access_for(user=world.partner_rep, org=world.partner),
+        client_email=world.client_rep.email,
+        access_level="full",
+        payment_method="client_pays",
+    )
+    client.force_login(world.client_rep)
+    assert "1 partnership invitation waits for your answer" in client.get(reverse("manager:dashboard")).content.decode()
