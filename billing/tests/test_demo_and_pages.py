@@ -6,7 +6,7 @@ from billing import demo
 from billing.models import CashbackEntry, Invoice, Order
 from clients.models import ProductType
 
-from .factories import ProductFactory, full, hosting, order, org_with_rep, own_access, partner_org
+from .factories import D, ProductFactory, full, hosting, order, org_with_rep, own_access, partner_org
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +86,19 @@ def test_sec1_billing_api_needs_auth(client, catalog):
     org, _ = org_with_rep()
     for path in ["products/", "invoices/", "cashback/"]:
         assert client.get(f"/api/v1/orgs/{org.slug}/{path}").status_code in (401, 403)
+
+
+def test_ps16_partners_clients_page_shows_billing_figures(client, catalog):
+    from billing import services
+
+    partner, partner_user = partner_org()
+    customer, user = org_with_rep(name="Figures Client AG")
+    full(partner, customer)
+    inv = order(own_access(user, customer), customer).invoices.get()
+    services.invoice_pay(access=own_access(user, customer), invoice=inv, card_number="4242424242424242")
+    from partners import selectors as partner_selectors
+
+    assert partner_selectors.client_figures(partner=partner)[customer.pk]["cashback_earned"] == D("86.80")
+    client.force_login(partner_user)
+    page = client.get("/manager/partners/clients/").content.decode()
+    assert "86.80" in page and "347.20" in page
