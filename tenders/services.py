@@ -24,7 +24,7 @@ from clients.audit import audit_record
 from clients.models import Organization, ProductType
 from clients.tenancy import Access
 from partners.models import PartnerProfile
-from portal.errors import InvalidInput, NotAllowed, RuleViolation
+from portal.errors import InvalidInput, RuleViolation
 from portal.outbox import email_enqueue
 
 from . import selectors
@@ -686,12 +686,6 @@ def tender_review_answer(*, access: Access, review_id, answer: str) -> PartnerRe
         details={},
     )
     return review
-
-
-def requester_access_check(*, access: Access | None) -> None:
-    """Members reach their org's requests only with `tenders.request`."""
-    if access is None or not access.can("tenders.request"):
-        raise NotAllowed("forbidden", _("You do not have the right to do this in this organization."))
 
 
 # --- housekeeping ------------------------------------------------------------------

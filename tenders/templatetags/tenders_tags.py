@@ -25,6 +25,13 @@ def language_labels(codes) -> list[str]:
     return [str(_LANGUAGES.get(c, c)) for c in codes or [] if isinstance(c, str)]
 
 
+@register.filter
+def http_url(value) -> str:
+    """Only http(s) links are rendered (a stored `javascript:` URL never becomes a link)."""
+    value = str(value or "").strip()
+    return value if value.lower().startswith(("http://", "https://")) else ""
+
+
 @register.simple_tag(takes_context=True)
 def tenders_info(context) -> dict:
     """Whether the acting org has a tender inbox, how many new requests it holds,

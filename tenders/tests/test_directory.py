@@ -165,3 +165,9 @@ def test_td5_directory_query_count_is_flat(world):
     with CaptureQueriesContext(connection) as many:
         assert client.get("/directory/").status_code == 200
     assert len(many) == len(few)
+
+
+def test_td5_javascript_website_is_not_linked(world):
+    PartnerProfile.objects.filter(pk=world.profile.pk).update(website="javascript:alert(1)")
+    page = Client().get("/directory/helvetia-web/").content.decode()
+    assert "javascript:alert(1)" not in page
