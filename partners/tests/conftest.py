@@ -44,3 +44,16 @@ def acc():
         return access_for(user=user, org=org)
 
     return _acc
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _compiled_partners_catalog():
+    """The partners app's Spanish catalog (.mo files are git-ignored): compile it when missing or stale."""
+    import subprocess
+    from pathlib import Path
+
+    po = Path(__file__).resolve().parents[1] / "locale" / "es" / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+        subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+    yield
