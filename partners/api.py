@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clients.api_base import OrgScopedAPIView
-from clients.models import Membership, Organization
+from clients.models import Membership, Organization, ProductType
 from portal.api import Pagination
 from portal.errors import InvalidInput, RuleViolation
 
@@ -401,3 +401,210 @@ class PartnershipCancelAPI(_PartnershipActionAPI):
             password=request.data.get("password"),
             reauthenticated=services.reauthenticated_recently(request._request),
         )
+
+
+# ---------------------------------------------------------------------------
+# PS-16 clients, directory profile, PP-6 perk, PS-13 collaborator rights, SEC-2 settings
+
+
+class ClientRowSerializer(serializers.Serializer):
+    partnership = serializers.IntegerField()
+    client = serializers.SlugField()
+    client_name = serializers.CharField()
+    access_level = serializers.CharField()
+    payment_method = serializers.CharField(allow_null=True)
+    status = serializers.CharField()
+    needs_review = serializers.BooleanField()
+    products_managed = serializers.IntegerField()
+    users = serializers.IntegerField()
+    revenue_earned = serializers.DecimalField(max_digits=12, decimal_places=2)
+    discounts_received = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total_paid = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+
+
+def _partner_only(access) -> None:
+    if not selectors.is_approved_partner(org=access.org):
+        raise Http404
+
+
+@extend_schema_view(get=extend_schema(responses={200: ClientRowSerializer(many=True)}))
+class ClientsAPI(_OwnOrgScoped):
+    """PS-16: clients under management (`q`, `level`, `status`, `sort` as on the page)."""
+
+    def get(self, request, org):
+        _partner_only(self.access)
+        qs = selectors.managed_clients(
+            access=self.access,
+            search=request.query_params.get("q", ""),
+            level=request.query_params.get("level", ""),
+            status=request.query_params.get("status", ""),
+            sort=request.query_params.get("sort", "name"),
+        )
+        paginator = Pagination()
+        rows = list(paginator.paginate_queryset(qs, request, view=self))
+        selectors.attach_client_figures(partner=self.access.org, partnerships=rows)
+        data = [
+            {
+                "partnership": p.pk,
+                "client": p.client.slug,
+                "client_name": p.client.name,
+                "access_level": p.access_level,
+                "payment_method": p.payment_method,
+                "status": p.status,
+                "needs_review": p.needs_review,
+                "products_managed": p.client_products_count if p.is_full else p.products_count,
+                "users": p.users_count,
+                "revenue_earned": str(p.revenue_earned),
+                "discounts_received": str(p.discounts_received),
+                "total_paid": str(p.total_paid),
+                "currency": p.figures_currency,
+            }
+            for p in rows
+        ]
+        return paginator.get_paginated_response(data)
+
+
+class ProfileSerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    commission_plan = serializers.CharField(source="commission_plan.name", read_only=True)
+    wordpress_perk_claimed_at = serializers.DateTimeField(read_only=True)
+    listed_in_directory = serializers.BooleanField(required=False)
+    public_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    city = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    website = serializers.URLField(required=False, allow_blank=True)
+    languages = serializers.ListField(child=serializers.CharField(max_length=8), required=False)
+    services = serializers.ListField(
+        child=serializers.ChoiceField(choices=ProductType.Category.choices), required=False
+    )
+    budget_min = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    budget_max = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    skills = serializers.CharField(required=False, allow_blank=True)
+    references = serializers.CharField(required=False, allow_blank=True)
+    certifications = serializers.CharField(required=False, allow_blank=True)
+    require_mfa = serializers.BooleanField(required=False)
+
+
+@extend_schema_view(
+    get=extend_schema(responses={200: ProfileSerializer, 404: PartnersErrorSerializer}),
+    patch=extend_schema(request=ProfileSerializer, responses={200: ProfileSerializer, **_ERRORS}),
+)
+class PartnerProfileAPI(_OwnOrgScoped):
+    """The partner's own profile: directory opt-in (TD-5 data) and SEC-2 MFA requirement."""
+
+    capability_map = {"PATCH": "directory.edit"}
+
+    def _profile(self):
+        profile = selectors.partner_profile_for(org=self.access.org)
+        if profile is None:
+            raise Http404
+        return profile
+
+    def get(self, request, org):
+        return Response(ProfileSerializer(self._profile()).data)
+
+    def patch(self, request, org):
+        self._profile()
+        s = ProfileSerializer(data=request.data, partial=True)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        require_mfa = data.pop("require_mfa", None)
+        profile = services.profile_update(access=self.access, **data)
+        if require_mfa is not None:
+            profile = services.partner_require_mfa_set(access=self.access, require=require_mfa)
+        return Response(ProfileSerializer(profile).data)
+
+
+@extend_schema_view(post=extend_schema(request=None, responses={200: ProfileSerializer, **_ERRORS}))
+class PerkAPI(_OwnOrgScoped):
+    """PP-6: claim free access to the WordPress theme and plugin catalog."""
+
+    def post(self, request, org):
+        _partner_only(self.access)
+        return Response(ProfileSerializer(services.perk_claim(access=self.access)).data)
+
+
+class RightsSerializer(serializers.Serializer):
+    user = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    all_clients = serializers.BooleanField(default=False)
+    clients = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
+    rights = serializers.ListField(
+        child=serializers.ChoiceField(choices=["view", "manage_products", "order", "billing"]),
+        required=False,
+        default=list,
+    )
+
+
+def _rights_out(membership, rights) -> dict:
+    return {
+        "user": membership.user_id,
+        "email": membership.user.email,
+        "all_clients": bool(rights and rights.all_clients),
+        "clients": [c.slug for c in rights.clients.all()] if rights else [],
+        "rights": rights.rights if rights else [],
+    }
+
+
+@extend_schema_view(get=extend_schema(responses={200: RightsSerializer(many=True)}))
+class CollaboratorRightsListAPI(_OwnOrgScoped):
+    capability_map = {"GET": "collaborators.manage"}
+
+    def get(self, request, org):
+        _partner_only(self.access)
+        out = [
+            _rights_out(m, selectors.collaborator_rights_for(partner=self.access.org, user=m.user))
+            for m in selectors.collaborators_of(access=self.access)
+        ]
+        return Response({"results": out})
+
+
+@extend_schema_view(put=extend_schema(request=RightsSerializer, responses={200: RightsSerializer, **_ERRORS}))
+class CollaboratorRightsAPI(_OwnOrgScoped):
+    """PS-13: which clients (all or a list) and which rights a collaborator has."""
+
+    capability_map = {"PUT": "collaborators.manage"}
+
+    def put(self, request, org, user_id: int):
+        _partner_only(self.access)
+        membership = selectors.collaborators_of(access=self.access).filter(user_id=user_id).first()
+        if membership is None:
+            raise Http404
+        s = RightsSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        clients = selectors.clients_of(partner=self.access.org).filter(slug__in=s.validated_data["clients"])
+        rights = services.collaborator_rights_set(
+            access=self.access,
+            user=membership.user,
+            all_clients=s.validated_data["all_clients"],
+            client_ids=[c.pk for c in clients],
+            rights=s.validated_data["rights"],
+        )
+        return Response(_rights_out(membership, rights))
+
+
+class ClientSettingsSerializer(serializers.Serializer):
+    require_partner_mfa = serializers.BooleanField()
+
+
+@extend_schema_view(
+    get=extend_schema(responses={200: ClientSettingsSerializer}),
+    put=extend_schema(request=ClientSettingsSerializer, responses={200: ClientSettingsSerializer, **_ERRORS}),
+)
+class ClientPartnerSettingsAPI(_OwnOrgScoped):
+    """SEC-2: the client requires MFA of partner people acting for it."""
+
+    capability_map = {"GET": "partnerships.view", "PUT": "partnerships.manage"}
+
+    def get(self, request, org):
+        return Response({"require_partner_mfa": selectors.client_requires_partner_mfa(client=self.access.org)})
+
+    def put(self, request, org):
+        s = ClientSettingsSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        obj = services.client_partner_settings_set(
+            access=self.access, require_partner_mfa=s.validated_data["require_partner_mfa"]
+        )
+        return Response({"require_partner_mfa": obj.require_partner_mfa})

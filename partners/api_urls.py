@@ -17,4 +17,14 @@ urlpatterns = [
     path(P + "acknowledge/", api.PartnershipAcknowledgeAPI.as_view(), name="api-partnership-acknowledge"),
     path(P + "withdraw/", api.PartnershipWithdrawAPI.as_view(), name="api-partnership-withdraw"),
     path(P + "resend/", api.PartnershipResendAPI.as_view(), name="api-partnership-resend"),
+    path("orgs/<slug:org>/clients/", api.ClientsAPI.as_view(), name="api-partner-clients"),
+    path("orgs/<slug:org>/partner-profile/", api.PartnerProfileAPI.as_view(), name="api-partner-profile"),
+    path("orgs/<slug:org>/partner-profile/perk/", api.PerkAPI.as_view(), name="api-partner-perk"),
+    path("orgs/<slug:org>/collaborator-rights/", api.CollaboratorRightsListAPI.as_view(), name="api-collab-rights"),
+    path(
+        "orgs/<slug:org>/collaborator-rights/<int:user_id>/",
+        api.CollaboratorRightsAPI.as_view(),
+        name="api-collab-rights-detail",
+    ),
+    path("orgs/<slug:org>/partner-settings/", api.ClientPartnerSettingsAPI.as_view(), name="api-partner-settings"),
 ]
