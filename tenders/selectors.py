@@ -193,6 +193,11 @@ def directory_profile(*, slug: str) -> PartnerProfile | None:
     return directory_profiles().filter(slug=slug).first()
 
 
+def directory_profile_of(*, org: Organization) -> PartnerProfile | None:
+    """The org's public directory profile, when it is listed."""
+    return directory_profiles().filter(org=org).first()
+
+
 def reviews_of(*, org: Organization) -> QuerySet[PartnerReview]:
     return PartnerReview.objects.filter(partner=org).order_by("-created_at", "-id")
 

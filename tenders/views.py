@@ -260,6 +260,7 @@ class InboxView(PartnerViewMixin, View):
                 "query_string": query_string,
                 "new_count": selectors.tender_inbox_new_count(access=self.access),
                 "has_subscription": TenderSubscription.objects.filter(org=self.access.org).exists(),
+                "public_profile": selectors.directory_profile_of(org=self.access.org),
             },
         )
 
