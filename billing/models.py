@@ -226,7 +226,7 @@ class Invoice(models.Model):
 
     def save(self, *args, **kwargs):
         """Issued amounts never change: only status and paid_at move (through the services)."""
-        if self.pk is not None and not kwargs.pop("force_issue", False):
+        if self.pk is not None:
             current = Invoice.objects.filter(pk=self.pk).values(*self.ISSUED_FIELDS).first()
             if current is not None:
                 for field in self.ISSUED_FIELDS:

@@ -777,7 +777,7 @@ def renewal_notices_send(*, today: date | None = None) -> int:
                         "vat_prompt": needs_vat_prompt(payer),
                         "edit_link": _org_edit_link(),
                     },
-                    link=reverse("billing:shop") if payer.pk != product.org_id else reverse("billing:products"),
+                    link=reverse("billing:products"),
                 )
                 sent += 1
     return sent
