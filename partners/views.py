@@ -331,8 +331,12 @@ class InvitePartnerView(OwnOrgMixin, View):
 
     capability = "partnerships.manage"
 
-    def _form(self, data=None, query=""):
+    def _form(self, data=None, query="", picked=""):
         partners = selectors.search_partners(query=query, exclude_org=self.access.org)
+        if picked:  # PS-3: picked from the directory ("?partner=<slug>")
+            partners = partners | PartnerProfile.objects.filter(
+                slug=picked, status=PartnerProfile.Status.APPROVED
+            ).exclude(org=self.access.org)
         if data is not None:
             partners = PartnerProfile.objects.filter(status="approved").exclude(org=self.access.org)
         products = (
@@ -344,7 +348,7 @@ class InvitePartnerView(OwnOrgMixin, View):
 
     def get(self, request):
         query = request.GET.get("q", "").strip()
-        form = self._form(query=query)
+        form = self._form(query=query, picked=request.GET.get("partner", ""))
         if request.GET.get("partner"):
             form.initial["partner"] = request.GET["partner"]
         return render(request, "partners/invite_partner.html", {"form": form, "q": query})

@@ -660,3 +660,10 @@ def test_ps16_figures_come_from_registered_provider(client, world, monkeypatch):
     assert "12.50 CHF" in page and "99.90 CHF" in page
     csv = client.get(reverse("partners:clients"), {"format": "csv"}).content.decode()
     assert "12.50" in csv and "3.00" in csv
+
+
+def test_ps3_partner_picked_from_directory_preselected(client, world):
+    client.force_login(world.client_rep)
+    slug = world.partner.partner_profile.slug
+    page = client.get(reverse("partners:invite_partner"), {"partner": slug}).content.decode()
+    assert f'value="{slug}"' in page and "checked" in page
