@@ -347,3 +347,8 @@ def test_td4_requester_email_revealed_to_awarded_partner_only(world, login, tend
     assert "anna@example.org" in won.body_text
     lost = OutboxEmail.objects.get(template="tenders/outcome", to="rep@alpen.ch")
     assert "anna@example.org" not in lost.body_text
+
+
+def test_td4_private_page_is_not_indexed(world, tender):
+    page = Client().get(f"/tenders/r/{tender.token}/").content.decode()
+    assert '<meta name="robots" content="noindex, nofollow">' in page
