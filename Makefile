@@ -17,7 +17,7 @@ $(VENV)/.installed: requirements.lock
 install: $(VENV)/.installed
 
 messages: install
-	@if ls locale/*/LC_MESSAGES/*.po */locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv >/dev/null; fi
+	@if ls locale/*/LC_MESSAGES/*.po */locale/*/LC_MESSAGES/*.po 2>/dev/null | grep -q .; then $(PY) manage.py compilemessages --ignore=.venv >/dev/null; fi
 
 migrate: install
 	@mkdir -p var/mail
