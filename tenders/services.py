@@ -58,6 +58,8 @@ def _invalid(field: str, message) -> InvalidInput:
 
 def _text(data: dict, field: str, max_length: int, *, required: bool, label) -> str:
     value = data.get(field)
+    if isinstance(value, (dict, list, tuple)):
+        raise _invalid(field, _("%(field)s must be text.") % {"field": label})
     value = "" if value is None else str(value).strip()
     if required and not value:
         raise _invalid(field, _("%(field)s is required.") % {"field": label})

@@ -273,6 +273,9 @@ def test_td1_api_member_token_less_session_publishes(world, login):
         ({"currency": "USD"}, "currency"),
         ({"language": "it"}, "language"),
         ({"contact_name": ""}, "contact_name"),
+        ({"contact_name": ["a", "b"]}, "contact_name"),
+        ({"description": {"x": 1}}, "description"),
+        ({"budget_max": "NaN"}, "budget_max"),
     ],
 )
 def test_td1_api_bad_input_400(world, overrides, field):
