@@ -1,0 +1,270 @@
+"""What every journey uses: the page checks, signing in, the outbox, the language selector."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+VENDOR = Path(__file__).parent / "vendor"
+AXE_SOURCE = (VENDOR / "axe.min.js").read_text(encoding="utf-8")
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 375, "height": 800}
+PASSWORD = "Tr0ub4dor&3-horse"  # the factories' password
+TIMING = bool(os.environ.get("BROWSER_TIMING"))
+
+
+@dataclass
+class Watch:
+    """What went wrong on the current page since the last check."""
+
+    journey: str
+    origin: str
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    document_status: int | None = None
+    document_url: str = ""
+
+    def reset(self) -> None:
+        self.console_errors.clear()
+        self.failed_requests.clear()
+
+
+def watch(page, *, journey: str, origin: str) -> Watch:
+    w = Watch(journey=journey, origin=origin)
+
+    def on_console(msg):
+        if msg.type == "error":
+            w.console_errors.append(f"{msg.text} ({msg.location.get('url', '')})")
+
+    def on_pageerror(exc):
+        w.console_errors.append(f"uncaught: {exc}")
+
+    def on_requestfailed(request):
+        w.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
+
+    def on_response(response):
+        request = response.request
+        if request.resource_type == "document" and request.frame == page.main_frame:
+            w.document_status = response.status
+            w.document_url = response.url
+            return
+        if response.status >= 400 and response.url.startswith(w.origin):
+            w.failed_requests.append(f"{request.method} {response.url}: HTTP {response.status}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_pageerror)
+    page.on("requestfailed", on_requestfailed)
+    page.on("response", on_response)
+    page._watch = w
+    return w
+
+
+def _axe_serious(page) -> list[str]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # page.add_script_tag() would add an inline <script>, which the CSP (nonces only)
+        # refuses and reports as a console error: evaluate the source through the
+        # DevTools protocol instead, which the CSP does not govern.
+        page.evaluate(AXE_SOURCE + "\n;undefined")
+    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    found = []
+    for v in result:
+        if v.get("impact") in {"serious", "critical"}:
+            targets = ", ".join(
+                " ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"]) for n in v["nodes"][:5]
+            )
+            found.append(f"[{v['impact']}] {v['id']}: {v['help']} — {targets}")
+    return found
+
+
+def page_problems(page, name: str, *, mobile: bool = False, status: int | None = None) -> list[str]:
+    """What is wrong with the page now (issue 8 checks); saves a screenshot in var/screenshots/.
+
+    No console error, no failed same-origin request, a title and an <h1>, zero serious or
+    critical axe-core violations (labels included); with `mobile`, also no horizontal scroll
+    at 375 px. `status` is the expected HTTP status of the document (default: below 400).
+    """
+    t0 = time.monotonic()
+    page.wait_for_load_state("load")
+    w: Watch = page._watch
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / f"{w.journey}-{name}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    problems: list[str] = []
+    if status is None:
+        if w.document_status is not None and w.document_status >= 400:
+            problems.append(f"the page answered HTTP {w.document_status}")
+    elif w.document_status != status:
+        problems.append(f"the page answered HTTP {w.document_status}, expected {status}")
+    problems += [f"console error: {e}" for e in w.console_errors]
+    problems += [f"failed request: {r}" for r in w.failed_requests]
+    title = page.title().strip()
+    if not title or title.startswith("·"):
+        problems.append(f"empty <title> ({title!r})")
+    if page.locator("h1").count() < 1:
+        problems.append("no <h1>")
+    problems += [f"axe {v}" for v in _axe_serious(page)]
+    if mobile:
+        page.set_viewport_size(MOBILE)
+        try:
+            page.wait_for_timeout(50)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            page.screenshot(path=str(SCREENSHOTS / f"{w.journey}-{name}-375.png"), full_page=True)
+            if width > MOBILE["width"]:
+                wide = page.evaluate(
+                    """() => [...document.querySelectorAll('main *')]
+                        .filter(e => e.getBoundingClientRect().right > 376)
+                        .slice(0, 4).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
+                )
+                problems.append(f"horizontal scroll at 375 px: scrollWidth={width} (too wide: {wide})")
+        finally:
+            page.set_viewport_size(DESKTOP)
+    w.reset()
+    if TIMING:
+        print(f"[timing] {w.journey}-{name}: {time.monotonic() - t0:.2f}s")
+    return [f"{name} ({urlsplit(page.url).path}): {p}" for p in problems]
+
+
+def assert_page_ok(page, name: str, **kwargs) -> None:
+    """page_problems(), asserted at once."""
+    problems = page_problems(page, name, **kwargs)
+    assert not problems, "page checks failed:\n  " + "\n  ".join(problems)
+
+
+class Journey:
+    """One browser context per journey, signed in as one person at a time."""
+
+    def __init__(self, *, browser, base_url: str, name: str, worker=None):
+        self.browser = browser
+        self.base_url = base_url.rstrip("/")
+        self.name = name
+        self.worker = worker
+        self._contexts = []
+        self.problems: list[str] = []
+        self.page = self.new_page()
+
+    def new_page(self):
+        """A fresh context (cookies of its own): another person in another browser."""
+        context = self.browser.new_context(base_url=self.base_url, viewport=DESKTOP, locale="en-US")
+        context.set_default_timeout(15_000)
+        self._contexts.append(context)
+        page = context.new_page()
+        watch(page, journey=self.name, origin=self.base_url)
+        return page
+
+    def close(self) -> None:
+        for context in self._contexts:
+            context.close()
+
+    # --- navigation and checks -------------------------------------------------
+    def goto(self, path: str, page=None):
+        page = page or self.page
+        page.goto(path if path.startswith("http") else self.base_url + path)
+        return page
+
+    def check(self, name: str, page=None, **kwargs) -> None:
+        """The page checks, collected: the journey goes on, `assert_pages_ok()` reports them all."""
+        self.problems += page_problems(page or self.page, name, **kwargs)
+
+    def expect_heading(self, text: str, page=None) -> None:
+        """The page's <h1> reads `text` (a translation check: collected, not fatal)."""
+        page = page or self.page
+        h1 = page.locator("h1").first.inner_text().strip() if page.locator("h1").count() else ""
+        if text.lower() not in h1.lower():
+            self.problems.append(f"{urlsplit(page.url).path}: <h1> is {h1!r}, expected {text!r}")
+
+    def expect(self, condition: bool, message: str) -> None:
+        """A check that does not stop the journey (translations, wording): reported at the end."""
+        if not condition:
+            self.problems.append(f"{urlsplit(self.page.url).path}: {message}")
+
+    def assert_pages_ok(self) -> None:
+        problems, self.problems = self.problems, []
+        assert not problems, f"{len(problems)} page check(s) failed:\n  " + "\n  ".join(problems)
+
+    def path(self, page=None) -> str:
+        return urlsplit((page or self.page).url).path
+
+    # --- people ----------------------------------------------------------------
+    def login(self, user, *, org=None, page=None):
+        """Sign `user` in (session cookie, no form: signing in is not what journeys test)."""
+        from django.test import Client
+
+        from clients.tenancy import SESSION_ORG_KEY
+
+        page = page or self.page
+        client = Client()
+        client.force_login(user)
+        if org is not None:
+            session = client.session
+            session[SESSION_ORG_KEY] = org.pk
+            session.save()
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.clear_cookies()
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": self.base_url, "httpOnly": True}]
+        )
+        return page
+
+    def login_as_new(self, user, *, org=None):
+        """A second browser for another person; returns its page."""
+        page = self.new_page()
+        return self.login(user, org=org, page=page)
+
+    def switch_org(self, org_name: str, page=None) -> None:
+        """Through the org switcher of the top bar."""
+        page = page or self.page
+        with page.expect_navigation():
+            page.select_option("#org-switch", label=org_name)
+
+    def switch_language(self, code: str, page=None) -> None:
+        """Through the language selector of the top bar."""
+        page = page or self.page
+        with page.expect_navigation():
+            page.select_option("#lang-select", code)
+
+    # --- emails ----------------------------------------------------------------
+    def email(self, *, to: str, subject_contains: str = "", template_contains: str = "", timeout: float = 20):
+        """The newest outbox email to `to` (matching); with a real worker, waits until it was sent."""
+        from portal.models import OutboxEmail
+
+        end = time.monotonic() + timeout
+        while True:
+            qs = OutboxEmail.objects.filter(to__iexact=to).order_by("-created_at")
+            if subject_contains:
+                qs = qs.filter(subject__icontains=subject_contains)
+            if template_contains:
+                qs = qs.filter(template__icontains=template_contains)
+            email = qs.first()
+            if email is not None and (self.worker is None or email.status == OutboxEmail.Status.SENT):
+                return email
+            if time.monotonic() > end:
+                sent = list(OutboxEmail.objects.filter(to__iexact=to).values_list("template", "subject", "status"))
+                raise AssertionError(
+                    f"no email to {to} matching subject~{subject_contains!r} template~{template_contains!r}"
+                    f"{' (sent by the worker)' if self.worker else ''}; emails to them: {sent}"
+                )
+            time.sleep(0.2)
+
+    def link_in(self, email, pattern: str = "") -> str:
+        """The first absolute link to this site in the email's text part (containing `pattern`)."""
+        links = re.findall(r"https?://[^\s<>\"')\]]+", email.body_text)
+        ours = [u for u in links if u.startswith(self.base_url) and pattern in u]
+        assert ours, f"no link to {self.base_url} containing {pattern!r} in email {email.subject!r}: {links}"
+        return ours[0]
+
+
+def messages_text(page) -> str:
+    loc = page.locator("ul.messages")
+    return loc.inner_text() if loc.count() else ""
+
+
+def label(text: str) -> re.Pattern:
+    """A field's label, exactly, with or without the trailing colon allauth adds."""
+    return re.compile(r"^\s*" + re.escape(text) + r"\s*:?\s*\*?\s*$")
