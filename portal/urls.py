@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -29,3 +30,8 @@ urlpatterns = [
     path("admin/login/", views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_FLOOR_ENABLED:  # the benchmark's floor (docs/benchmarks.md), off unless BENCH_FLOOR_ENABLED=1
+    from . import bench_views
+
+    urlpatterns.append(path("bench/floor/", bench_views.floor, name="bench-floor"))

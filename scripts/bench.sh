@@ -1,33 +1,73 @@
 #!/usr/bin/env bash
-# `make bench`: requests/second and latency of a few public pages, measured with
-# wrk against gunicorn configured as `make run` does (DJANGO_SETTINGS_MODULE,
-# DATABASE_URL, REDIS_URL from the environment; SQLite by default).
-#   DURATION=10s CONNECTIONS=20 BENCH_PORT=8799 make bench
+# `make bench`: the list pages of the portal under load (issue 9, docs/benchmarks.md).
+#
+#  1. PostgreSQL database $BENCH_DB (default portal_bench) on $BENCH_PG
+#     (default postgres://postgres@127.0.0.1:5432): created and migrated when missing,
+#     loaded by `manage.py bench_data` (10,000-client partner with 100,000 products and
+#     1,000,000 invoice lines, a 100-client partner of the same shape, 2,000 directory
+#     partners); skipped when already loaded.
+#  2. gunicorn with production settings (as `make run`: 2 workers × 4 threads),
+#     SECURE_SSL_REDIRECT=0, BENCH_FLOOR_ENABLED=1 (the /bench/floor/ page).
+#  3. Sessions made server-side (scripts/bench/session.py); wrk sends the cookie in a
+#     `Cookie` header, so SESSION_COOKIE_SECURE stays on.
+#  4. wrk on every page, same settings for all (scripts/bench/run.py), results printed
+#     and written to docs/benchmarks.md with the machine.
+#
+#   DURATION=15s THREADS=2 CONNECTIONS=8 BENCH_PORT=8799 make bench
+#   BENCH_RELOAD=1 make bench     # drop and reload the data set
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
+PY="$VENV/bin/python"
 PORT=${BENCH_PORT:-8799}
-DURATION=${DURATION:-10s}
-CONNECTIONS=${CONNECTIONS:-20}
-PATHS=${BENCH_PATHS:-/healthz /readyz / /accounts/login/ /directory/ /api/schema/}
+PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+DB=${BENCH_DB:-portal_bench}
+export DURATION=${DURATION:-15s} THREADS=${THREADS:-2} CONNECTIONS=${CONNECTIONS:-8}
+export BENCH_URL="http://127.0.0.1:$PORT"
 
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-"$VENV/bin/python" manage.py migrate --noinput >/dev/null
-"$VENV/bin/python" manage.py demo_data >/dev/null
+if ! command -v wrk >/dev/null; then
+  echo "bench: installing wrk" >&2
+  if [ "$(id -u)" = 0 ]; then apt-get install -y wrk >/dev/null; else sudo apt-get install -y wrk >/dev/null; fi
+fi
+command -v psql >/dev/null || { echo "bench: psql (PostgreSQL client) is needed" >&2; exit 1; }
 
-"$VENV/bin/gunicorn" portal.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
-  --timeout 60 --log-level warning &
+export DJANGO_SETTINGS_MODULE=portal.settings.production
+export DATABASE_URL="$PG/$DB"
+export SECRET_KEY=${SECRET_KEY:-bench-only-secret-key-not-for-production-0123456789abcdefghij}
+export ALLOWED_HOSTS=127.0.0.1,localhost
+export EMAIL_URL=${EMAIL_URL:-filemail:///$(pwd)/var/mail}
+export SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 BENCH_FLOOR_ENABLED=1 LOG_LEVEL=WARNING
+unset REDIS_URL
+mkdir -p var/mail
+
+if [ "${BENCH_RELOAD:-0}" = 1 ]; then psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $DB" >/dev/null; fi
+if ! psql -qtA "$PG/postgres" -c "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
+  psql -q "$PG/postgres" -c "CREATE DATABASE $DB" >/dev/null
+fi
+"$PY" manage.py migrate --noinput -v0
+"$PY" manage.py bench_data --clients 10000 --products 100000 --invoice-lines 1000000 --small-orgs 2000 \
+  --scale-label big
+"$PY" manage.py bench_data --clients 100 --products 1000 --invoice-lines 10000 --scale-label small
+"$PY" manage.py collectstatic --noinput -v0
+
+session() { "$PY" scripts/bench/session.py "$@"; }
+export SESSION_BIG=$(session bench@bench.example bench-big-partner)
+export SESSION_BIG_CLIENT=$(session bench@bench.example bench-big-c1)   # a full, client-pays client
+export SESSION_SMALL=$(session bench-small@bench.example bench-small-partner)
+export SESSION_SMALL_CLIENT=$(session bench-small@bench.example bench-small-c1)
+export SESSION_ADMIN=$(session bench-admin@bench.example)
+
+WORKERS=${BENCH_WORKERS:-2}
+GTHREADS=${BENCH_GUNICORN_THREADS:-4}
+export GUNICORN_DESC="$WORKERS workers × $GTHREADS threads"
+"$VENV/bin/gunicorn" portal.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+  --threads "$GTHREADS" --timeout 60 --log-level warning &
 server=$!
 trap 'kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null' EXIT
-for _ in $(seq 60); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && break; sleep 1; done
+for _ in $(seq 60); do curl -fsS -o /dev/null "$BENCH_URL/healthz" 2>/dev/null && break; sleep 1; done
 
-echo "wrk: $CONNECTIONS connections, $DURATION per path, $(nproc) cores, ${DATABASE_URL:-SQLite}"
-printf '%-22s %10s %10s %10s %8s\n' path req/s p50 p99 non-2xx
-for path in $PATHS; do
-  out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$PORT$path")
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  bad=$(awk '/Non-2xx or 3xx responses/ {print $5}' <<<"$out")
-  printf '%-22s %10s %10s %10s %8s\n' "$path" "$rps" "$p50" "$p99" "${bad:-0}"
-done
+cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+ram=$(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo)
+pgv=$(psql -qtA "$PG/$DB" -c "SHOW server_version" | awk '{print $1}')
+export MACHINE="$(nproc) CPUs ($cpu), $ram RAM, PostgreSQL $pgv, Python $("$PY" -c 'import platform; print(platform.python_version())')"
+"$PY" scripts/bench/run.py

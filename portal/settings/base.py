@@ -287,6 +287,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# The benchmark's trivial authenticated page /bench/floor/ (scripts/bench.sh sets it).
+BENCH_FLOOR_ENABLED = env.bool("BENCH_FLOOR_ENABLED", default=False)
+
 # Rate limits of the portal's own forms (SEC-3), "count/seconds".
 PORTAL_RATE_LIMITS = {
     "member_invite": (20, 3600),

@@ -1,0 +1,58 @@
+"""Where a page's time goes: its queries, slowest first (run against the bench database).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \
+      .venv/bin/python scripts/bench/profile.py EMAIL [ACTING_ORG_SLUG] PATH [PATH...]
+
+Uses Django's test client in-process (no gunicorn): prints the total time, the
+number of queries and the five slowest with their SQL.
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdefghij")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("EMAIL_URL", "consolemail://")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from clients.models import Organization  # noqa: E402
+from clients.tenancy import SESSION_ORG_KEY  # noqa: E402
+from portal.models import User  # noqa: E402
+
+
+def main(email: str, org_slug: str, paths: list[str]) -> None:
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    if org_slug:
+        session = client.session
+        session[SESSION_ORG_KEY] = Organization.objects.get(slug=org_slug).pk
+        session.save()
+    for path in paths:
+        client.get(path)  # warm-up
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(path)
+            total = (time.perf_counter() - started) * 1000
+        sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+        print(f"\n{path}: HTTP {response.status_code}, {total:.0f} ms, {len(ctx)} queries, {sql_ms:.0f} ms in SQL")
+        for q in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:5]:
+            print(f"  {float(q['time']) * 1000:8.1f} ms  {q['sql'][:600]}")
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    email = args.pop(0)
+    slug = args.pop(0) if args and not args[0].startswith("/") else ""
+    main(email, slug, args)

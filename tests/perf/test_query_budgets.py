@@ -1,0 +1,73 @@
+"""Issue 9: every measured list page runs a fixed number of queries, whatever its
+row count (docs/benchmarks.md). A page that grows with its rows (N+1) fails here
+long before it shows in the benchmark."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from clients.tenancy import SESSION_ORG_KEY
+
+from .builders import Bench, build
+
+# page: (path, who). Budgets are the counts measured when the suite was written,
+# with a little room; raise one only with a reason in docs/benchmarks.md.
+PAGES = {
+    "clients": ("/manager/partners/clients/", "partner"),
+    "client_products": ("/manager/partners/products/", "acting"),
+    "invoices": ("/manager/billing/invoices/", "partner"),
+    "revenue": ("/manager/billing/revenue/", "partner"),
+    "tender_inbox": ("/manager/tenders/", "partner"),
+    "directory": ("/directory/", "visitor"),
+}
+BUDGETS = {
+    "clients": 23,
+    "client_products": 17,
+    "invoices": 20,
+    "revenue": 27,
+    "tender_inbox": 26,
+    "directory": 2,
+}
+
+
+def _open(client, bench: Bench, who: str) -> None:
+    if who == "visitor":
+        return
+    client.force_login(bench.rep)
+    session = client.session
+    session[SESSION_ORG_KEY] = (bench.client if who == "acting" else bench.partner).pk
+    session.save()
+
+
+def _queries(client, bench: Bench, page: str) -> int:
+    path, who = PAGES[page]
+    _open(client, bench, who)
+    assert client.get(path).status_code == 200  # warm-up: once-per-session work (audit of the access, codes)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 50])
+@pytest.mark.parametrize("page", PAGES)
+def test_perf_list_page_within_query_budget(client, django_assert_max_num_queries, page, n):
+    bench = build(n)
+    path, who = PAGES[page]
+    _open(client, bench, who)
+    client.get(path)
+    with django_assert_max_num_queries(BUDGETS[page]):
+        response = client.get(path)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", PAGES)
+def test_perf_query_count_same_with_1_or_50_rows(client, page):
+    one = _queries(client, build(1, prefix="one"), page)
+    client.logout()
+    fifty = _queries(client, build(50, prefix="fifty"), page)
+    assert fifty == one, f"{page}: {one} queries with 1 row, {fifty} with 50"
