@@ -13,3 +13,5 @@ STORAGES = {
 # Always a per-process cache: with xdist, clearing a shared Redis between tests
 # would wipe the other worker's state (and the integration tests' broker).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Serve static files from the finders without scanning STATIC_ROOT (not collected in tests).
+WHITENOISE_AUTOREFRESH = True
