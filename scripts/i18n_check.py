@@ -32,6 +32,7 @@ import argparse
 import gettext
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,7 +45,6 @@ APP_CATALOGS = ("clients", "partners", "billing", "tickets", "tenders")  # apps 
 PROJECT = "locale"
 SKIP_DIRS = {"tests", "migrations", "__pycache__", "locale", "settings"}
 XGETTEXT = [
-    "xgettext",
     "-d",
     "django",
     "--language=Python",
@@ -60,6 +60,14 @@ XGETTEXT = [
     "--no-wrap",
     "--output=-",
 ]
+
+
+def _run(tool: str, args: list[str], **kwargs) -> subprocess.CompletedProcess:
+    """Run a GNU gettext tool (fixed arguments built here, never user input)."""
+    exe = shutil.which(tool)
+    if exe is None:
+        raise SystemExit(f"{tool} not found: install GNU gettext")
+    return subprocess.run([exe, *args], **kwargs)  # noqa: S603
 
 
 @dataclass
@@ -197,14 +205,15 @@ def extract(files: list[Path] | None = None) -> list[Message]:
                 content = templatize(src.read_text(encoding="utf-8"), origin=str(rel))
             except UnicodeDecodeError:
                 continue
-            out = Path(tmp) / (str(rel) + ".py")
+            name = rel.relative_to(ROOT) if rel.is_absolute() and rel.is_relative_to(ROOT) else rel
+            out = Path(tmp, *[part for part in name.parts if part != "/"]).with_name(name.name + ".py")
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(content, encoding="utf-8")
             work.append(str(out))
         listing = Path(tmp) / "files.txt"
         listing.write_text("\n".join(work), encoding="utf-8")
-        proc = subprocess.run(
-            [*XGETTEXT, "--files-from", str(listing)], cwd=ROOT, capture_output=True, text=True, check=False
+        proc = _run(
+            "xgettext", [*XGETTEXT, "--files-from", str(listing)], cwd=ROOT, capture_output=True, text=True, check=False
         )
         if proc.returncode != 0:
             raise SystemExit(f"xgettext failed:\n{proc.stderr}")
@@ -227,9 +236,7 @@ def load_catalog(po: Path) -> tuple[dict, int, str]:
         return {}, 2, ""
     with tempfile.TemporaryDirectory(prefix="i18n-check-") as tmp:
         mo = Path(tmp) / "django.mo"
-        proc = subprocess.run(
-            ["msgfmt", "--check-format", "-o", str(mo), str(po)], capture_output=True, text=True, check=False
-        )
+        proc = _run("msgfmt", ["--check-format", "-o", str(mo), str(po)], capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             return {}, 2, proc.stderr.strip()
         with mo.open("rb") as fp:
@@ -343,13 +350,15 @@ def update(names: list[str], lang: str) -> None:
             pot = Path(tmp) / "django.pot"
             pot.write_text(_pot_text(own, refs_for=name, referenced=referenced), encoding="utf-8")
             if po.exists():
-                subprocess.run(
-                    ["msgmerge", "-q", "--no-fuzzy-matching", "--no-wrap", "--backup=none", "-U", str(po), str(pot)],
+                _run(
+                    "msgmerge",
+                    ["-q", "--no-fuzzy-matching", "--no-wrap", "--backup=none", "-U", str(po), str(pot)],
                     check=True,
                 )
             else:
-                subprocess.run(
-                    ["msginit", "--no-translator", "--no-wrap", "-l", lang, "-i", str(pot), "-o", str(po)],
+                _run(
+                    "msginit",
+                    ["--no-translator", "--no-wrap", "-l", lang, "-i", str(pot), "-o", str(po)],
                     check=True,
                     capture_output=True,
                 )
