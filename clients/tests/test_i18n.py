@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -144,3 +145,61 @@ def test_nt2_org6_role_change_email_in_english(org, legal_rep, collaborator, acc
     email = OutboxEmail.objects.get(to=collaborator.email, template="clients/role_changed")
     assert email.subject == "Your role in Acme AG has changed"
     assert "Collaborator → Administrator." in email.body_text
+
+
+# --- accounts (allauth ships its Spanish; the verification email uses our layout) -----------------
+
+
+def _h1(page: str) -> str:
+    return re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1).strip()
+
+
+def test_spec9_signup_and_login_pages_in_spanish_from_accept_language(client):
+    signup = client.get(reverse("account_signup"), headers={"accept-language": "es"}).content.decode()
+    login = client.get(reverse("account_login"), headers={"accept-language": "es"}).content.decode()
+
+    assert '<html lang="es">' in signup and '<html lang="es">' in login
+    assert _h1(signup) == "Registrarse" and "Contraseña" in signup
+    assert _h1(login) == "Iniciar sesión" and "Recordarme" in login
+    assert "Ir al contenido" in login  # the portal layout around allauth's pages
+
+
+def test_spec9_language_switcher_turns_visitor_pages_spanish(client):
+    response = client.post(reverse("set_language"), {"language": "es", "next": reverse("account_login")})
+
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert _h1(page) == "Iniciar sesión"
+    assert "Sign in" not in page
+
+
+def _sign_up(client, email: str, language: str):
+    return client.post(
+        reverse("account_signup"),
+        {"email": email, "email2": email, "password1": "Una-clave-larga-77", "password2": "Una-clave-larga-77"},
+        headers={"accept-language": language},
+        follow=True,
+    )
+
+
+def test_nt2_signup_confirmation_page_and_email_in_spanish(client):
+    response = _sign_up(client, "ana@example.com", "es")
+
+    assert response.redirect_chain[-1][0] == reverse("account_email_verification_sent")
+    assert "Verifique su dirección de correo electrónico" in response.content.decode()
+    email = OutboxEmail.objects.get(to="ana@example.com")
+    assert email.language == "es" and email.user.language == "es"
+    assert email.subject == "[Partner Portal] Confirma tu dirección de correo"
+    assert email.body_text.startswith("Hola:")
+    assert "Alguien, probablemente tú, ha indicado la dirección ana@example.com" in email.body_text
+    assert "abre este enlace: http://testserver/accounts/confirm-email/" in email.body_text
+
+
+def test_nt2_signup_confirmation_email_in_english(client):
+    _sign_up(client, "bob@example.com", "en")
+
+    email = OutboxEmail.objects.get(to="bob@example.com")
+    assert email.language == "en"
+    assert email.subject == "[Partner Portal] Confirm your email address"
+    assert "Someone, probably you, gave the address bob@example.com" in email.body_text
+    assert "Hello from !" not in email.body_text  # allauth's own layout needs a site name the adapter doesn't give
