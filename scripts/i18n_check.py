@@ -286,6 +286,82 @@ def owner_of(path: str, referenced: dict[str, set[str]]) -> str:
     return PROJECT
 
 
+# --- text that never reaches a catalog --------------------------------------------
+
+# Words a template may show untranslated: currency codes, brands, token prefixes.
+UNTRANSLATED_OK = {"CHF", "EUR", "PayPal", "pp_"}
+_TEXT_ATTRS = re.compile(r"\b(?:aria-label|title|placeholder|alt)=\"([^\"]*)\"")
+
+
+def hardcoded_template_text(files: list[Path] | None = None) -> list[tuple[str, str]]:
+    """Visible text (and aria-label/title/placeholder/alt) in templates outside translation tags."""
+    found: list[tuple[str, str]] = []
+    for rel in files if files is not None else source_files():
+        if rel.suffix == ".py":
+            continue
+        src = (ROOT / rel).read_text(encoding="utf-8")
+        src = re.sub(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}", " ", src, flags=re.S)
+        src = re.sub(r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}", " ", src, flags=re.S)
+        src = re.sub(r"{%.*?%}|{{.*?}}", " ", src, flags=re.S)
+        src = re.sub(r"<(script|style)\b.*?</\1>", " ", src, flags=re.S)
+        pieces = _TEXT_ATTRS.findall(src)
+        pieces += re.sub(r"&\w+;|&#\d+;", " ", re.sub(r"<[^>]*>", "\n", src)).split("\n")
+        for piece in pieces:
+            words = [w for w in re.split(r"[\s·—–|:,.()…]+", piece) if w and w not in UNTRANSLATED_OK]
+            if any(re.search(r"[A-Za-z]{2,}", w) for w in words):
+                found.append((str(rel), piece.strip()))
+    return found
+
+
+# Calls whose message reaches a user: (name, index of the message argument).
+_MESSAGE_CALLS = {
+    "RuleViolation": 1,
+    "InvalidInput": 1,
+    "NotAllowed": 1,
+    "ValidationError": 0,
+    "PermissionDenied": 0,
+    "success": 1,
+    "error": 1,
+    "info": 1,
+    "warning": 1,
+    "add_error": 1,
+}
+_LABEL_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural", "violation_error_message"}
+
+
+def untranslated_literals(files: list[Path] | None = None) -> list[tuple[str, str]]:
+    """String literals given as user-facing messages or labels without gettext.
+
+    API serializers' help texts are developer documentation (OpenAPI), not checked."""
+    import ast
+
+    found: list[tuple[str, str]] = []
+    for rel in files if files is not None else source_files():
+        if rel.suffix != ".py":
+            continue
+        tree = ast.parse((ROOT / rel).read_text(encoding="utf-8"))
+        documentation = rel.name in {"api.py", "serializers.py"}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name == "error" and isinstance(node.func, ast.Attribute) and "log" in ast.unparse(node.func.value):
+                continue  # logger.error(...) is for operators
+            args = []
+            if name in _MESSAGE_CALLS and _MESSAGE_CALLS[name] < len(node.args):
+                args.append(node.args[_MESSAGE_CALLS[name]])
+            args += [k.value for k in node.keywords if k.arg == "message" and name in _MESSAGE_CALLS]
+            if not documentation:
+                args += [k.value for k in node.keywords if k.arg in _LABEL_KEYWORDS]
+            for arg in args:
+                literal = isinstance(arg, ast.JoinedStr) or (
+                    isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                )
+                if literal and re.search(r"[A-Za-z]{2,}", ast.unparse(arg)):
+                    found.append((f"{rel}:{node.lineno}", ast.unparse(arg)))
+    return found
+
+
 @dataclass
 class Report:
     missing: dict[str, list[Message]]  # not translated anywhere (the user sees English)
@@ -293,13 +369,19 @@ class Report:
     conflicts: list[tuple[str, dict[str, str]]]  # same msgid, different Spanish per catalog
     errors: dict[str, str]  # msgfmt errors per catalog
     total: int
+    hardcoded: list[tuple[str, str]] = field(default_factory=list)  # template text outside translation tags
+    literals: list[tuple[str, str]] = field(default_factory=list)  # Python messages without gettext
 
     @property
-    def ok_runtime(self) -> bool:
+    def ok_catalogs(self) -> bool:
         return not self.missing and not self.errors
 
+    @property
+    def ok_marked(self) -> bool:
+        return not self.hardcoded and not self.literals
+
     def ok(self, strict: bool) -> bool:
-        return self.ok_runtime and (not strict or not self.misplaced)
+        return self.ok_catalogs and self.ok_marked and (not strict or not self.misplaced)
 
 
 def check(lang: str = "es") -> Report:
@@ -329,7 +411,16 @@ def check(lang: str = "es") -> Report:
             variants = {n: catalogs[n][0][msg.key] for n in where}
             if len(set(variants.values())) > 1:
                 conflicts.append((msg.msgid, variants))
-    return Report(missing, misplaced, conflicts, errors, len(messages))
+    files = source_files()
+    return Report(
+        missing,
+        misplaced,
+        conflicts,
+        errors,
+        len(messages),
+        hardcoded=hardcoded_template_text(files),
+        literals=untranslated_literals(files),
+    )
 
 
 def _fmt(msg: Message) -> str:
@@ -417,6 +508,10 @@ def main(argv: list[str] | None = None) -> int:
         for owner, msgs in sorted(report.misplaced.items()):
             print(f"NOT IN OWNER CATALOG {catalog_path(owner, args.lang).relative_to(ROOT)} ({len(msgs)}):")
             print("\n".join(_fmt(m) for m in msgs))
+    for path, text in report.hardcoded:
+        print(f"NOT MARKED FOR TRANSLATION {path}: {text!r}")
+    for where, text in report.literals:
+        print(f"NOT MARKED FOR TRANSLATION {where}: {text}")
     for msgid, variants in report.conflicts:
         print(f"note: {msgid!r} is translated differently: {variants}")
     ok = report.ok(strict)
