@@ -171,6 +171,25 @@ class Journey:
         page.goto(path if path.startswith("http") else self.base_url + path)
         return page
 
+    def post_form(self, path: str, data: dict[str, str] | None = None, page=None) -> None:
+        """Submit a POST form built in the page (with its CSRF token): only where the UI offers no way."""
+        page = page or self.page
+        with page.expect_navigation():
+            page.evaluate(
+                """([action, data]) => {
+                    const form = document.createElement('form');
+                    form.method = 'post'; form.action = action;
+                    const token = JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRFToken'];
+                    data = Object.assign({csrfmiddlewaretoken: token}, data);
+                    for (const [k, v] of Object.entries(data)) {
+                        const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v;
+                        form.appendChild(i);
+                    }
+                    document.body.appendChild(form); form.submit();
+                }""",
+                [path, data or {}],
+            )
+
     def check(self, name: str, page=None, **kwargs) -> None:
         """The page checks, collected: the journey goes on, `assert_pages_ok()` reports them all."""
         self.problems += page_problems(page or self.page, name, **kwargs)
