@@ -437,6 +437,9 @@ def update(names: list[str], lang: str) -> None:
         own = [m for m in messages if name in {owner_of(r.rsplit(":", 1)[0], referenced) for r in m.refs}]
         po = catalog_path(name, lang)
         po.parent.mkdir(parents=True, exist_ok=True)
+        if po.exists():  # never drop what the catalog holds beyond our sources (e.g. overrides of allauth's Spanish)
+            keys = {m.key for m in own}
+            own += [m for m in parse_po(po.read_text(encoding="utf-8")) if m.msgid and m.key not in keys]
         with tempfile.TemporaryDirectory(prefix="i18n-check-") as tmp:
             pot = Path(tmp) / "django.pot"
             pot.write_text(_pot_text(own, refs_for=name, referenced=referenced), encoding="utf-8")
@@ -473,7 +476,8 @@ def _pot_text(messages: list[Message], *, refs_for: str, referenced: dict[str, s
     ]
     for m in messages:
         refs = [r for r in m.refs if owner_of(r.rsplit(":", 1)[0], referenced) == refs_for]
-        out.append("#: " + " ".join(refs))
+        if refs:
+            out.append("#: " + " ".join(refs))
         if m.flags:
             out.append("#, " + ", ".join(sorted(m.flags)))
         if m.msgctxt is not None:

@@ -162,6 +162,7 @@ def test_spec9_signup_and_login_pages_in_spanish_from_accept_language(client):
     assert _h1(signup) == "Registrarse" and "Contraseña" in signup
     assert _h1(login) == "Iniciar sesión" and "Recordarme" in login
     assert "Ir al contenido" in login  # the portal layout around allauth's pages
+    assert "¿Ya tienes una cuenta?" in signup  # allauth's usted replaced by the portal's tú (project catalog)
 
 
 def test_spec9_language_switcher_turns_visitor_pages_spanish(client):
@@ -186,7 +187,7 @@ def test_nt2_signup_confirmation_page_and_email_in_spanish(client):
     response = _sign_up(client, "ana@example.com", "es")
 
     assert response.redirect_chain[-1][0] == reverse("account_email_verification_sent")
-    assert "Verifique su dirección de correo electrónico" in response.content.decode()
+    assert "Verifica tu dirección de correo electrónico" in response.content.decode()  # tú, like the portal
     email = OutboxEmail.objects.get(to="ana@example.com")
     assert email.language == "es" and email.user.language == "es"
     assert email.subject == "[Partner Portal] Confirma tu dirección de correo"
