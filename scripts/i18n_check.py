@@ -369,12 +369,14 @@ class Report:
     conflicts: list[tuple[str, dict[str, str]]]  # same msgid, different Spanish per catalog
     errors: dict[str, str]  # msgfmt errors per catalog
     total: int
+    # (msg, third-party catalog, what it shows, our catalog): an app listed earlier wins (admin, allauth, ...)
+    shadowed: list[tuple[Message, str, str, str]] = field(default_factory=list)
     hardcoded: list[tuple[str, str]] = field(default_factory=list)  # template text outside translation tags
     literals: list[tuple[str, str]] = field(default_factory=list)  # Python messages without gettext
 
     @property
     def ok_catalogs(self) -> bool:
-        return not self.missing and not self.errors
+        return not self.missing and not self.errors and not self.shadowed
 
     @property
     def ok_marked(self) -> bool:
@@ -382,6 +384,31 @@ class Report:
 
     def ok(self, strict: bool) -> bool:
         return self.ok_catalogs and self.ok_marked and (not strict or not self.misplaced)
+
+
+def lookup_path(lang: str, ours: dict[str, dict]) -> list[tuple[str, dict]]:
+    """Catalogs in the order Django's gettext consults them: LOCALE_PATHS, then INSTALLED_APPS in
+    order (an earlier app wins), then Django's own. Ours come from `ours` (compiled from the .po files,
+    so a stale .mo can't hide anything); third-party ones from the .mo files they ship."""
+    _django_setup()
+    import django
+    from django.apps import apps
+
+    def shipped(locale_dir: Path) -> dict:
+        mo = locale_dir / lang / "LC_MESSAGES" / "django.mo"
+        if not mo.exists():
+            return {}
+        with mo.open("rb") as fp:
+            return dict(gettext.GNUTranslations(fp)._catalog)  # type: ignore[attr-defined]
+
+    path: list[tuple[str, dict]] = [(PROJECT, ours.get(PROJECT, {}))]
+    for config in apps.get_app_configs():
+        if config.label in APP_CATALOGS:
+            path.append((config.label, ours.get(config.label, {})))
+        elif config.name not in APPS:
+            path.append((config.name, shipped(Path(config.path) / "locale")))
+    path.append(("django", shipped(Path(django.__file__).parent / "conf" / "locale")))
+    return path
 
 
 def check(lang: str = "es") -> Report:
@@ -395,9 +422,11 @@ def check(lang: str = "es") -> Report:
         if err:
             errors[str(catalog_path(name, lang).relative_to(ROOT))] = err
     referenced = _referencing_catalogs(lang)
+    runtime = lookup_path(lang, {n: c for n, (c, _np) in catalogs.items()})
     missing: dict[str, list[Message]] = {}
     misplaced: dict[str, list[Message]] = {}
     conflicts: list[tuple[str, dict[str, str]]] = []
+    shadowed: list[tuple[Message, str, str, str]] = []
     for msg in messages:
         where = {n for n in names if translated(msg, *catalogs[n])}
         owners = {owner_of(ref.rsplit(":", 1)[0], referenced) for ref in msg.refs} or {PROJECT}
@@ -411,6 +440,13 @@ def check(lang: str = "es") -> Report:
             variants = {n: catalogs[n][0][msg.key] for n in where}
             if len(set(variants.values())) > 1:
                 conflicts.append((msg.msgid, variants))
+        if not msg.msgid_plural:
+            # What a Spanish user sees: the first catalog on the lookup path that has the msgid.
+            source, shown = next(((n, c[msg.key]) for n, c in runtime if c.get(msg.key)), ("", ""))
+            if source not in names:  # a third-party catalog comes first: ours is never used
+                for o in sorted(owners & where):
+                    if catalogs[o][0][msg.key] != shown:
+                        shadowed.append((msg, source, shown, o))
     files = source_files()
     return Report(
         missing,
@@ -418,6 +454,7 @@ def check(lang: str = "es") -> Report:
         conflicts,
         errors,
         len(messages),
+        shadowed=shadowed,
         hardcoded=hardcoded_template_text(files),
         literals=untranslated_literals(files),
     )
@@ -512,6 +549,11 @@ def main(argv: list[str] | None = None) -> int:
         for owner, msgs in sorted(report.misplaced.items()):
             print(f"NOT IN OWNER CATALOG {catalog_path(owner, args.lang).relative_to(ROOT)} ({len(msgs)}):")
             print("\n".join(_fmt(m) for m in msgs))
+    for msg, source, shown, ours in report.shadowed:
+        print(
+            f"SHADOWED {msg.msgid!r}: {source} shows {shown!r}, not {ours}'s translation "
+            f"(override it in {catalog_path(PROJECT, args.lang).relative_to(ROOT)}, which comes first)"
+        )
     for path, text in report.hardcoded:
         print(f"NOT MARKED FOR TRANSLATION {path}: {text!r}")
     for where, text in report.literals:

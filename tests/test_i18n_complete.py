@@ -166,3 +166,13 @@ def test_spec9_check_reports_python_messages_without_gettext(tmp_path):
     found = [text for _where, text in i18n_check.untranslated_literals([module])]
 
     assert found == ["'Plain English refusal'"]
+
+
+def test_spec9_check_follows_djangos_catalog_order():
+    """The project catalog first, then INSTALLED_APPS in order (admin, allauth, ... before our apps), Django last:
+    a msgid of ours that admin or allauth also translates shows *their* Spanish unless locale/ overrides it."""
+    names = [name for name, _catalog in i18n_check.lookup_path("es", {})]
+
+    assert names[0] == "locale" and names[-1] == "django"
+    assert names.index("django.contrib.admin") < names.index("allauth") < names.index("clients")
+    assert names.index("clients") < names.index("partners") < names.index("tenders")
