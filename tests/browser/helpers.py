@@ -20,6 +20,24 @@ PASSWORD = "Tr0ub4dor&3-horse"  # the factories' password
 TIMING = bool(os.environ.get("BROWSER_TIMING"))
 
 
+# The elements that stick out at 375 px and are not clipped by a scrolling ancestor (a hint for the fix).
+WIDEST_JS = """() => {
+  const clipped = (e) => {
+    if (['absolute', 'fixed'].includes(getComputedStyle(e).position)) return false;
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    (typeof e.className === 'string' && e.className ? '.' + e.className.trim().replace(/\\s+/g, '.') : '');
+  return [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > 376 && !clipped(e))
+    .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > 376 && !clipped(c)))
+    .slice(0, 4).map(e => name(e) + (e.textContent.trim() ? ` "${e.textContent.trim().slice(0, 30)}"` : ''));
+}"""
+
+
 @dataclass
 class Watch:
     """What went wrong on the current page since the last check."""
@@ -120,11 +138,7 @@ def page_problems(page, name: str, *, mobile: bool = False, status: int | None =
             width = page.evaluate("document.documentElement.scrollWidth")
             page.screenshot(path=str(SCREENSHOTS / f"{w.journey}-{name}-375.png"), full_page=True)
             if width > MOBILE["width"]:
-                wide = page.evaluate(
-                    """() => [...document.querySelectorAll('main *')]
-                        .filter(e => e.getBoundingClientRect().right > 376)
-                        .slice(0, 4).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
-                )
+                wide = page.evaluate(WIDEST_JS)
                 problems.append(f"horizontal scroll at 375 px: scrollWidth={width} (too wide: {wide})")
         finally:
             page.set_viewport_size(DESKTOP)

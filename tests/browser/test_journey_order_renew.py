@@ -70,9 +70,7 @@ def test_journey7_full_partner_orders_and_renews_client_pays_partner_sees_cashba
         journey.goto("/manager/billing/to-pay/", page=client_page)
 
     # BL-5/BL-7: the partner's revenue console shows the cashback earned on both.
-    earned = sum(
-        (e.amount for e in CashbackEntry.objects.filter(partner=partner, status="earned")), start=Decimal("0")
-    )
+    earned = sum((e.amount for e in CashbackEntry.objects.filter(partner=partner, status="earned")), start=Decimal("0"))
     assert earned > 0, "cashback is earned once the client paid"
     page.locator("#mainnav").get_by_role("link", name="Revenue").click()
     assert journey.path() == "/manager/billing/revenue/"
