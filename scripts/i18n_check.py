@@ -290,7 +290,7 @@ def owner_of(path: str, referenced: dict[str, set[str]]) -> str:
 
 # Words a template may show untranslated: currency codes, brands, token prefixes.
 UNTRANSLATED_OK = {"CHF", "EUR", "PayPal", "pp_"}
-_TEXT_ATTRS = re.compile(r"\b(?:aria-label|title|placeholder|alt)=\"([^\"]*)\"")
+_TEXT_ATTRS = re.compile(r"\b(?:aria-label|title|placeholder|alt|data-confirm)=\"([^\"]*)\"")
 
 
 def hardcoded_template_text(files: list[Path] | None = None) -> list[tuple[str, str]]:

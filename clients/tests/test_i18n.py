@@ -204,3 +204,12 @@ def test_nt2_signup_confirmation_email_in_english(client):
     assert email.subject == "[Partner Portal] Confirm your email address"
     assert "Someone, probably you, gave the address bob@example.com" in email.body_text
     assert "Hello from !" not in email.body_text  # allauth's own layout needs a site name the adapter doesn't give
+
+
+def test_spec9_not_found_page_in_spanish(client):
+    response = client.get("/manager/no-such-page/", headers={"accept-language": "es"})
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert _h1(page) == "Página no encontrada"
+    assert "Volver a la página de inicio" in page
