@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = ("portal", "clients", "partners", "billing", "tickets", "tenders")
 APP_CATALOGS = ("clients", "partners", "billing", "tickets", "tenders")  # apps with their own locale/
 PROJECT = "locale"
-SKIP_DIRS = {"tests", "migrations", "__pycache__", "locale", "settings"}
+SKIP_DIRS = {"tests", "migrations", "__pycache__", "locale"}
 XGETTEXT = [
     "-d",
     "django",
