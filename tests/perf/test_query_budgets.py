@@ -31,6 +31,16 @@ BUDGETS = {
     "directory": 2,
 }
 
+# Something of the built rows that the page must show (the page is not empty).
+MARKERS = {
+    "clients": "perf client 000",
+    "client_products": "site-",
+    "invoices": "-000001",
+    "revenue": "perf client 000",
+    "tender_inbox": "A website.",
+    "directory": "perf directory 000",
+}
+
 
 def _open(client, bench: Bench, who: str) -> None:
     if who == "visitor":
@@ -62,6 +72,7 @@ def test_perf_list_page_within_query_budget(client, django_assert_max_num_querie
     with django_assert_max_num_queries(BUDGETS[page]):
         response = client.get(path)
     assert response.status_code == 200
+    assert MARKERS[page] in response.content.decode()
 
 
 @pytest.mark.django_db
