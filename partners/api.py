@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
@@ -243,7 +244,19 @@ class PartnershipInSerializer(serializers.Serializer):
 
 
 class _PartnershipScoped(_OwnOrgScoped):
-    def get_partnership(self, pk: int) -> Partnership:
+    def get_partnership(self, pk: int, capability: str = "partnerships.view") -> Partnership:
+        """404 for a partnership that doesn't involve the org; then 403 without the capability."""
+        org = self.access.org
+        involved = Q(partner=org) | Q(client=org)
+        if self.access.can("partnerships.manage"):
+            involved |= Q(
+                client__isnull=True,
+                status=Partnership.Status.PENDING,
+                invited_email__in=selectors._user_emails(self.access.user),
+            )
+        if not Partnership.objects.filter(involved, pk=pk).exists():
+            raise Http404
+        self.access.require(capability)
         p = selectors.partnerships_visible_to(access=self.access).filter(pk=pk).first()
         if p is None:
             raise Http404
@@ -308,13 +321,14 @@ class PartnershipPatchSerializer(serializers.Serializer):
     patch=extend_schema(request=PartnershipPatchSerializer, responses={200: PartnershipOutSerializer, **_ERRORS}),
 )
 class PartnershipDetailAPI(_PartnershipScoped):
-    capability_map = {"GET": "partnerships.view", "PATCH": "partnerships.manage"}
+    # Visibility first (404 for what isn't yours), then the capability (403).
+    capability_map: dict[str, str] = {}
 
     def get(self, request, org, pk: int):
         return Response(partnership_out(self.get_partnership(pk), org=self.access.org))
 
     def patch(self, request, org, pk: int):
-        p = self.get_partnership(pk)
+        p = self.get_partnership(pk, capability="partnerships.manage")
         s = PartnershipPatchSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         data = s.validated_data
@@ -343,7 +357,8 @@ class PasswordSerializer(serializers.Serializer):
 
 
 class _PartnershipActionAPI(_PartnershipScoped):
-    capability_map = {"POST": "partnerships.view"}
+    # Visibility (partnerships_visible_to) answers 404 first; services then refuse with 403.
+    capability_map: dict[str, str] = {}
 
     def act(self, request, p: Partnership) -> Partnership:  # pragma: no cover - overridden
         raise NotImplementedError

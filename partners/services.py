@@ -997,10 +997,9 @@ def partnership_end(
                 fields={"password": [str(_("Enter your password to confirm."))]},
             )
         if not access.user.check_password(password):
-            raise RuleViolation(
+            raise InvalidInput(
                 "wrong_password",
                 _("The password is not correct."),
-                status=403,
                 fields={"password": [str(_("The password is not correct."))]},
             )
     _finish(p, by=access.user, side=side)

@@ -116,12 +116,12 @@ class ApplyView(OwnOrgMixin, View):
 @require_POST
 def perk_claim(request):
     access = acting(request)
-    if access is None:
+    if access is None or access.is_acting_for_client:
         raise Http404
     try:
         services.perk_claim(access=access)
     except RuleViolation as exc:
-        if exc.status == 403 and exc.code == "not_a_partner":
+        if exc.status in (403, 404):
             raise Http404
         _flash(request, exc)
     else:

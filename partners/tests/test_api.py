@@ -151,7 +151,7 @@ def test_ps11_api_cancel_requires_password(client, world):
     r = client.post(url(world.partner, p.pk, "cancel"), {}, content_type="application/json")
     assert r.status_code == 400 and r.json()["error"]["code"] == "reauthentication_required"
     r = client.post(url(world.partner, p.pk, "cancel"), {"password": "wrong"}, content_type="application/json")
-    assert r.status_code == 403
+    assert r.status_code == 400 and r.json()["error"]["code"] == "wrong_password"
     r = client.post(
         url(world.partner, p.pk, "cancel"), {"password": "Tr0ub4dor&3-horse"}, content_type="application/json"
     )
