@@ -7,9 +7,10 @@ the emails, against the same (PostgreSQL) test database, with the integration
 suite's helpers.
 
 Skipping/failing when Chromium is missing is the root conftest's job (marker
-``browser``). Playwright's sync API runs an event loop in this thread, so Django's
-async-safety guard is relaxed for these tests only (they never run in an event
-loop of their own).
+``browser``). Playwright's sync API keeps an event loop running in this thread for
+as long as it is started, which Django's async-safety guard would take for async
+code: the guard is relaxed (DJANGO_ALLOW_ASYNC_UNSAFE) only while Playwright runs,
+one test module at a time, so that the rest of the suite keeps the guard.
 """
 
 from __future__ import annotations
@@ -18,9 +19,6 @@ import os
 import shutil
 
 import pytest
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -37,15 +35,23 @@ def worker_mode() -> bool:
     return os.environ.get("BROWSER_WORKER", "") in {"1", "true", "yes"} and bool(os.environ.get("REDIS_URL"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _playwright():
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        yield p
+    saved = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            yield p
+    finally:
+        if saved is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(_playwright):
     path = next(
         (
@@ -92,6 +98,12 @@ def celery_worker_for_browser(tmp_path):
     try:
         with app_broker(broker):
             yield worker
+        from portal.models import OutboxEmail
+
+        if OutboxEmail.objects.exists():
+            assert "send_outbox_email" in worker.log_text(), (
+                "the worker subprocess sent no email:\n" + worker.log_text()
+            )
     finally:
         worker.stop()
 

@@ -23,11 +23,11 @@ HEADINGS = {
     # Spanish: a word each heading must contain (the exact wording is the translators' choice).
     "es": {
         "signup": "Registrarse",
-        "sent": "Verifique su dirección",
+        "sent": "dirección",
         "confirm": "Confirmar",
         "onboarding": "Bienvenid",
         "create": "organización",
-        "created": "organización",
+        "created": "creado",
     },
 }
 
