@@ -153,7 +153,8 @@ PARTNER_ADMIN_PAGE = "V=login N,S=onboard CR,CA,CC=404 PR,PA=ok PY,PN=404 L=404 
 # Objects of C1 that only its legal reps/admins reach; everyone else: 404
 C1_ADMIN_OBJECT = "V=login N,S=onboard CR,CA=ok CC=404 PR,PA,PY=404 PN,L,Q=404"
 # TD-2: the tender inbox is for approved partners' legal reps and admins; everyone else 404
-INBOX = "CR,CA,CC=404 PR,PA=ok *=404"
+INBOX = "CR,CA,CC=404 PR,PA=ok Q=ok *=404"
+INBOX_OBJECT = "CR,CA,CC=404 PR,PA=ok *=404"
 
 # API
 API_ANY_USER = "V=401 *=ok"
@@ -170,6 +171,8 @@ API_C1_OWN_REP = "V=401 CR=ok CA,CC=403 PR,PA,PY,PN,L,Q,N,S=404"
 # partner resources (path: P)
 API_P_ADMIN = "V=401 PR,PA=ok PY,PN=403 CR,CA,CC,L,Q,N,S=404"
 API_P_INBOX = "V=401 PR,PA=ok *=404"
+# writes with a capability: P's collaborators and L (who reach an org) may get 403 before the 404
+API_P_INBOX_WRITE = "V=401 PR,PA=ok PY,PN,L=deny *=404"
 API_PUBLIC = "*=ok"
 
 
@@ -189,7 +192,8 @@ ROWS: list[Row] = [
     page("set_language", "none", "*=redirect", method="POST", data={"language": "es", "next": "/"}),
     page("api-schema", "none", EVERYONE),
     page("api-docs", "none", EVERYONE),
-    page("admin-login", "none", "*=redirect"),
+    # hands over to allauth's login; a logged-in non-staff user is refused
+    page("admin-login", "none", "V=login S=redirect *=403"),
     # --- allauth ---------------------------------------------------------------------
     page("account_login", "none", "V=ok *=redirect"),
     page("account_logout", "none", "V=redirect *=ok"),
@@ -211,7 +215,8 @@ ROWS: list[Row] = [
     page("mfa_index", "none", LOGGED_IN),
     page("mfa_authenticate", "none", "*=any"),
     page("mfa_reauthenticate", "none", "V=login *=any"),
-    page("mfa_activate_totp", "none", LOGGED_IN),
+    # allauth asks for a recent re-authentication first
+    page("mfa_activate_totp", "none", "V=login *=redirect"),
     page("mfa_deactivate_totp", "none", "V=login *=any"),
     page("mfa_view_recovery_codes", "none", "V=login *=any"),
     page("mfa_generate_recovery_codes", "none", "V=login *=any"),
@@ -245,7 +250,7 @@ ROWS: list[Row] = [
         "client",
         "V=login N,S=404 CR,CA=ok CC=deny PR,PA,PY=deny PN,L=deny Q=404",
         method="POST",
-        kwargs=o_("c1_collab_membership", "membership_id", c2="c2_rep_membership"),
+        kwargs=o_("c1_target_membership", "membership_id", c2="c2_rep_membership"),
         data={"role": "administrator"},
     ),
     page(
@@ -253,7 +258,7 @@ ROWS: list[Row] = [
         "client",
         "V=login N,S=404 CR,CA=ok CC=deny PR,PA,PY=deny PN,L=deny Q=404",
         method="POST",
-        kwargs=o_("c1_collab_membership", "membership_id", c2="c2_rep_membership"),
+        kwargs=o_("c1_target_membership", "membership_id", c2="c2_rep_membership"),
     ),
     page(
         "manager:invitation_revoke",
@@ -493,14 +498,14 @@ ROWS: list[Row] = [
     page(
         "tenders:review_answer",
         "partner",
-        INBOX,
+        INBOX_OBJECT,
         method="POST",
         kwargs=o_("review", "review_id"),
         data={"answer": "Thanks!"},
     ),
-    page("tenders:inbox_detail", "partner", INBOX, kwargs=o_("c1_tender")),
-    page("tenders:quote", "partner", INBOX, method="POST", kwargs=o_("c1_tender")),
-    page("tenders:decline", "partner", INBOX, method="POST", kwargs=o_("c1_tender")),
+    page("tenders:inbox_detail", "partner", INBOX_OBJECT, kwargs=o_("c1_tender")),
+    page("tenders:quote", "partner", INBOX_OBJECT, method="POST", kwargs=o_("c1_tender")),
+    page("tenders:decline", "partner", INBOX_OBJECT, method="POST", kwargs=o_("c1_tender")),
     # --- tenders: the requester's side (TD-4) ---------------------------------------------------
     page("tenders:my_requests", "client", "V=login N,S=onboard CR,CA,CC=ok PR,PA,PY=404 PN=ok L=404 Q=ok"),
     page(
@@ -532,7 +537,7 @@ ROWS: list[Row] = [
     ),
     # --- Django admin (non-generic routes; model routes are generated below) ----------------------
     page("admin:index", "none", "V=login S=ok *=login"),
-    page("admin:logout", "none", "V=login S=ok *=login", method="POST"),
+    page("admin:logout", "none", "S=ok *=redirect", method="POST"),
     page("admin:password_change", "none", "V=login S=ok *=login"),
     page("admin:password_change_done", "none", "V=login S=ok *=login"),
     page("admin:autocomplete", "none", "V=login S=any *=login"),
@@ -558,7 +563,7 @@ ROWS: list[Row] = [
         "api-member-detail",
         "client",
         {"GET": API_C1_MEMBERS, "PATCH": API_C1_ADMIN, "DELETE": API_C1_ADMIN},
-        kwargs=o_("c1_collab_membership", "id", c2="c2_rep_membership"),
+        kwargs=o_("c1_target_membership", "id", c2="c2_rep_membership"),
         data={"PATCH": {"role": "administrator"}},
     ),
     api("api-invitations", "client", {"GET": API_C1_MEMBERS}),
@@ -609,8 +614,8 @@ ROWS: list[Row] = [
         "api-partnership",
         "own",
         {
-            "GET": "V=401 CR,CA=ok CC=403 PR,PA=ok PY,PN=403 L,Q,N,S=404",
-            "PATCH": "V=401 CR=ok CA,CC=403 PR=deny PA,PY,PN=403 L,Q,N,S=404",
+            "GET": "V=401 CR,CA=ok CC=deny PR,PA=ok PY,PN=deny L,Q,N,S=404",
+            "PATCH": "V=401 CR=ok CA=403 CC=deny PR=deny PA=403 PY,PN=deny L,Q,N,S=404",
         },
         kwargs=PARTNERSHIP_P_C1,
         data={"PATCH": {"payment_method": "partner_pays"}},
@@ -618,39 +623,39 @@ ROWS: list[Row] = [
     api(
         "api-partnership-accept",
         "own",
-        {"POST": "V=401 CR=ok CA=403 CC=403 PR,PA,PY,PN,L,Q,N,S=404"},
+        {"POST": "V=401 CR=ok CA=403 CC=deny PR,PA,PY,PN,L,Q,N,S=404"},
         kwargs=PENDING_R_C1,
         data={"POST": {}},
     ),
     api(
         "api-partnership-decline",
         "own",
-        {"POST": "V=401 CR=ok CA=403 CC=403 PR,PA,PY,PN,L,Q,N,S=404"},
+        {"POST": "V=401 CR=ok CA=403 CC=deny PR,PA,PY,PN,L,Q,N,S=404"},
         kwargs=PENDING_R_C1,
     ),
     api(
         "api-partnership-cancel",
         "own",
-        {"POST": "V=401 CR=ok CA,CC=403 PR=ok PA,PY,PN=403 L,Q,N,S=404"},
+        {"POST": "V=401 CR=ok CA=403 CC=deny PR=ok PA=403 PY,PN=deny L,Q,N,S=404"},
         kwargs=PARTNERSHIP_P_C1,
         data={"POST": {"password": "wrong password"}},
     ),
     api(
         "api-partnership-acknowledge",
         "own",
-        {"POST": "V=401 CR,CA=403 CC=403 PR,PA=ok PY,PN=403 L,Q,N,S=404"},
+        {"POST": "V=401 CR,CA=403 CC=deny PR,PA=ok PY,PN=deny L,Q,N,S=404"},
         kwargs=PARTNERSHIP_P_C1,
     ),
     api(
         "api-partnership-withdraw",
         "own",
-        {"POST": "V=401 CR,CA,CC=404 PR=ok PA,PY,PN=403 L,Q,N,S=404"},
+        {"POST": "V=401 CR,CA,CC=404 PR=ok PA=403 PY,PN=deny L,Q,N,S=404"},
         kwargs=PENDING_P_C3,
     ),
     api(
         "api-partnership-resend",
         "own",
-        {"POST": "V=401 CR,CA,CC=404 PR=ok PA,PY,PN=403 L,Q,N,S=404"},
+        {"POST": "V=401 CR,CA,CC=404 PR=ok PA=403 PY,PN=deny L,Q,N,S=404"},
         kwargs=PENDING_P_C3,
     ),
     # PS-13/PS-16: collaborators see the clients their rights allow
@@ -711,12 +716,20 @@ ROWS: list[Row] = [
     api("api-directory", "none", {"GET": API_PUBLIC}),
     api("api-directory-detail", "none", {"GET": API_PUBLIC}, kwargs=pick("p_profile", key="slug", attr="slug")),
     api("api-org-tenders", "partner", {"GET": API_P_INBOX}),
-    api("api-org-tenders-sub", "partner", {"GET": API_P_INBOX, "PUT": API_P_INBOX}, data={"PUT": {}}),
+    api("api-org-tenders-sub", "partner", {"GET": API_P_INBOX, "PUT": API_P_INBOX_WRITE}, data={"PUT": {}}),
     api("api-org-tender", "partner", {"GET": API_P_INBOX}, kwargs=o_("c1_tender", "id")),
-    api("api-org-tender-quote", "partner", {"POST": API_P_INBOX}, kwargs=o_("c1_tender", "id"), data={"POST": {}}),
-    api("api-org-tender-decline", "partner", {"POST": API_P_INBOX}, kwargs=o_("c1_tender", "id"), data={"POST": {}}),
+    api(
+        "api-org-tender-quote", "partner", {"POST": API_P_INBOX_WRITE}, kwargs=o_("c1_tender", "id"), data={"POST": {}}
+    ),
+    api(
+        "api-org-tender-decline",
+        "partner",
+        {"POST": API_P_INBOX_WRITE},
+        kwargs=o_("c1_tender", "id"),
+        data={"POST": {}},
+    ),
     api("api-org-reviews", "partner", {"GET": API_P_INBOX}),
-    api("api-org-review-answer", "partner", {"POST": API_P_INBOX}, kwargs=o_("review", "id"), data={"POST": {}}),
+    api("api-org-review-answer", "partner", {"POST": API_P_INBOX_WRITE}, kwargs=o_("review", "id"), data={"POST": {}}),
     api(
         "api-org-tender-requests",
         "client",
@@ -731,19 +744,19 @@ ROWS: list[Row] = [
     api(
         "api-org-tender-request-accept",
         "client",
-        {"POST": "V=401 CR,CA=ok CC=403 PR,PA,PY,PN,L,Q,N,S=404"},
+        {"POST": "V=401 CR,CA=ok CC=403 PR,PA,PY,L=deny PN,Q,N,S=404"},
         kwargs=lambda o, limited: {"id": o.c1_tender.pk, "quote_id": o.c1_quote.pk},
     ),
     api(
         "api-org-tender-request-close",
         "client",
-        {"POST": "V=401 CR,CA=ok CC=403 PR,PA,PY,PN,L,Q,N,S=404"},
+        {"POST": "V=401 CR,CA=ok CC=403 PR,PA,PY,L=deny PN,Q,N,S=404"},
         kwargs=o_("c1_tender", "id"),
     ),
     api(
         "api-org-tender-request-review",
         "client",
-        {"POST": "V=401 CR,CA=ok CC=403 PR,PA,PY,PN,L,Q,N,S=404"},
+        {"POST": "V=401 CR,CA=ok CC=403 PR,PA,PY,L=deny PN,Q,N,S=404"},
         kwargs=o_("c1_tender", "id"),
         data={"POST": {}},
     ),

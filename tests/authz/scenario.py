@@ -82,6 +82,7 @@ def build() -> Scenario:
     u["c_rep"] = _member(c1, Role.LEGAL_REPRESENTATIVE, "c-rep@example.com")
     u["c_admin"] = _member(c1, Role.ADMINISTRATOR, "c-admin@example.com")
     u["c_collab"] = _member(c1, Role.COLLABORATOR, "c-collab@example.com")
+    u["c_target"] = _member(c1, Role.COLLABORATOR, "c-target@example.com")  # the member acted upon
     u["c2_rep"] = _member(c2, Role.LEGAL_REPRESENTATIVE, "c2-rep@example.com")
     u["c3_rep"] = _member(c3, Role.LEGAL_REPRESENTATIVE, "c3-rep@example.com")
     u["p_rep"] = _member(p, Role.LEGAL_REPRESENTATIVE, "p-rep@example.com")
@@ -132,7 +133,7 @@ def build() -> Scenario:
     o.c2_invitation = member_invite(
         access=access_for(user=u["c2_rep"], org=c2), email="future2@example.com", role=Role.COLLABORATOR
     )
-    o.c1_collab_membership = Membership.objects.get(org=c1, user=u["c_collab"])
+    o.c1_target_membership = Membership.objects.get(org=c1, user=u["c_target"])
     o.c2_rep_membership = Membership.objects.get(org=c2, user=u["c2_rep"])
     for name in ("c_rep", "p_rep", "q_rep", "c_collab", "p_collab_yes"):
         org = {"c": c1, "p": p, "q": q}[name[0]]
