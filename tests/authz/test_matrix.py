@@ -230,3 +230,44 @@ def test_sec1_matrix(name, method, actor, scenario, sessions, db):
         body = _content(response)
         assert C1_SECRET.encode() not in body
         assert C1_PRODUCT_SECRET.encode() not in body
+
+
+def _value(s, text: str) -> str:
+    """`"@c1_invoice.number"` → that attribute of the scenario's object; other text as is."""
+    if not text.startswith("@"):
+        return text
+    name, attr = text[1:].split(".")
+    return str(getattr(getattr(s.objs, name), attr))
+
+
+# --- scope of lists: what a page shows, not only whether it opens ----------------------------
+
+# (route, side, actor, must show, must not show) — PS-4 (limited: the granted products only),
+# PS-13 (collaborators: the clients of their rights only), PS-12 (partner people never see the
+# client's invoices), tenancy (another partner sees nothing of P's clients).
+SCOPE_ROWS = [
+    ("partners:client_products", "client", "limited", "c2-granted.example.ch", "c2-not-granted.example.ch"),
+    ("billing:products", "client", "limited", "c2-granted.example.ch", "c2-not-granted.example.ch"),
+    ("partners:client_products", "client", "p_rep", C1_PRODUCT_SECRET, "c2-granted.example.ch"),
+    ("partners:clients", "partner", "p_collab_no", "Limited Client Two AG", C1_SECRET),
+    ("partners:clients", "partner", "p_collab_yes", C1_SECRET, "Limited Client Two AG"),
+    ("partners:clients", "partner", "p_rep", C1_SECRET, "Quince"),
+    ("api-partner-clients", "partner", "p_collab_no", "limited-client-two", "zyxwv-client-one"),
+    ("api-partner-clients", "partner", "p_collab_yes", "zyxwv-client-one", "limited-client-two"),
+    ("billing-api-products", "client", "limited", "c2-granted.example.ch", "c2-not-granted.example.ch"),
+    ("billing:invoices", "partner", "q_rep", "@q_invoice.number", "@c1_invoice.number"),
+    ("billing:invoices", "client", "c_rep", "@c1_invoice.number", "@c2_invoice.number"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "side", "actor", "shown", "hidden"), SCOPE_ROWS, ids=[f"{r[0]}-{r[2]}" for r in SCOPE_ROWS]
+)
+def test_sec1_lists_are_scoped(name, side, actor, shown, hidden, scenario, sessions, db):
+    row = Row(name, side, {"GET": {}}, api=name in ROWS_BY_NAME and ROWS_BY_NAME[name].api)
+    response = _client(sessions, actor, row).get(_url(row, scenario, actor), HTTP_ACCEPT="*/*")
+    body = _content(response).decode()
+    shown, hidden = (_value(scenario, v) for v in (shown, hidden))
+    assert response.status_code == 200
+    assert shown in body
+    assert hidden not in body
