@@ -228,7 +228,9 @@ class Journey:
         assert not problems, f"{len(problems)} page check(s) failed:\n  " + "\n  ".join(problems)
 
     def path(self, page=None) -> str:
-        return urlsplit((page or self.page).url).path
+        page = page or self.page
+        page.wait_for_load_state()
+        return urlsplit(page.url).path
 
     # --- people ----------------------------------------------------------------
     def login(self, user, *, org=None, page=None):
@@ -300,6 +302,7 @@ class Journey:
 
 
 def messages_text(page) -> str:
+    page.wait_for_load_state()
     loc = page.locator("ul.messages")
     return loc.inner_text() if loc.count() else ""
 

@@ -45,6 +45,7 @@ def test_journey6_collaborator_acts_for_client_client_reads_audit_trail(journey)
     else:  # go on with the same POST the button sends, to check the rest of the journey
         page._watch.reset()  # the 404 is reported above
         journey.post_form(f"/manager/partners/partnerships/{p.pk}/access/")
+    page.wait_for_load_state()
     banner = page.locator(".banner-acting")
     assert banner.count() == 1, "a banner shows whom the partner person acts for"
     assert client.name in banner.inner_text() and partner.name in banner.inner_text(), banner.inner_text()
@@ -70,6 +71,7 @@ def test_journey6_collaborator_acts_for_client_client_reads_audit_trail(journey)
     assert f"{hosting.name} renewed" in messages_text(page), messages_text(page)
     journey.check("acting-renewed")
     page.locator(".banner-acting").get_by_role("button", name="Leave").click()
+    page.wait_for_load_state()
     assert page.locator(".banner-acting").count() == 0
     journey.check("left-client")
 

@@ -28,6 +28,7 @@ def test_journey7_full_partner_orders_and_renews_client_pays_partner_sees_cashba
     journey.goto("/manager/partners/clients/")
     page.locator("main").get_by_role("link", name=client.name).click()
     page.locator("main").get_by_role("button", name="Access the client's account").click()
+    page.wait_for_load_state()
     assert page.locator(".banner-acting").count() == 1
     page.locator("#mainnav").get_by_role("link", name="Shop").click()
     assert journey.path() == "/manager/billing/shop/"
@@ -45,6 +46,7 @@ def test_journey7_full_partner_orders_and_renews_client_pays_partner_sees_cashba
     assert f"{hosting.name} renewed" in messages_text(page), messages_text(page)
     journey.check("acting-renewed")
     page.locator(".banner-acting").get_by_role("button", name="Leave").click()
+    page.wait_for_load_state()
 
     invoices = list(Invoice.objects.filter(org=client).order_by("number"))
     assert len(invoices) == 2, f"an invoice for the order and one for the renewal, to the client: {invoices}"

@@ -40,6 +40,7 @@ def test_journey2_company_applies_staff_approve_legal_rep_emailed(journey):
     for checkbox in form.locator("input[type=checkbox]").all():
         checkbox.check()
     form.get_by_role("button", name="Send the application").click()
+    page.wait_for_load_state()
     # PP-1: a volume under the minimum is refused with a clear message.
     assert "2,000" in page.locator("main").inner_text() or "2000" in page.locator("main").inner_text(), (
         "a yearly volume under 2,000 CHF is refused with a message naming the minimum"
