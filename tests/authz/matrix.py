@@ -762,6 +762,12 @@ ROWS: list[Row] = [
     ),
 ]
 
+# Rows of routes mounted only under a setting: not stale when the setting is off.
+CONDITIONAL = {
+    "bench-floor": "settings.BENCH_FLOOR_ENABLED (the benchmark's floor, issue 9)",
+}
+ROWS.append(page("bench-floor", "none", LOGGED_IN))
+
 # Routes deliberately without a row. Keep it small; say why for each.
 EXCLUDED = {
     # Shadowed: portal's `admin-login` (same path, listed first) answers /admin/login/.
