@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -299,7 +300,7 @@ class PartnershipListAPI(_PartnershipScoped):
             )
             partner = profile.org if profile else Organization.objects.filter(slug=data["partner"]).first()
             if partner is None:
-                raise InvalidInput("not_a_partner", "Unknown partner.", fields={"partner": ["Unknown partner."]})
+                raise InvalidInput("not_a_partner", _("Unknown partner."), fields={"partner": [_("Unknown partner.")]})
             p = services.partnership_invite_partner(
                 access=self.access,
                 partner=partner,
@@ -333,7 +334,7 @@ class PartnershipDetailAPI(_PartnershipScoped):
         s.is_valid(raise_exception=True)
         data = s.validated_data
         if p.client_id != self.access.org.pk:
-            raise RuleViolation("forbidden", "Only the client changes a partnership.", status=403)
+            raise RuleViolation("forbidden", _("Only the client changes a partnership."), status=403)
         if "payment_method" in data:
             p = services.partnership_change_payment_method(
                 access=self.access, partnership=p, payment_method=data["payment_method"]

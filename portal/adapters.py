@@ -6,7 +6,9 @@ from __future__ import annotations
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.utils import translation
 
 from .models import User
@@ -19,8 +21,11 @@ class AccountAdapter(DefaultAccountAdapter):
         language = translation.get_language() or settings.LANGUAGE_CODE
         if user is not None and user.language:
             language = user.language
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
         with translation.override(language):
-            message = self.render_mail(template_prefix, email, context)
+            message = self.render_mail(template_prefix, email, ctx)
         html = ""
         for content, mimetype in getattr(message, "alternatives", []) or []:
             if mimetype == "text/html":

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.i18n import set_language as django_set_language
 
 logger = logging.getLogger(__name__)
 
@@ -114,3 +115,14 @@ def admin_login(request):
             return redirect(next_url)
         return error_403(request)
     return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+
+
+def set_language(request):
+    """Django's language switch, which also stores the choice on the signed-in user
+    (UserLanguageMiddleware applies `user.language` on every request)."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients import identifiers
 from clients.models import ProductType
@@ -146,7 +147,7 @@ class InboxFilterForm(forms.Form):
         choices=[
             ("", _("All")),
             ("new", _("New")),
-            (TenderRequest.Status.PUBLISHED, _("Open")),
+            (TenderRequest.Status.PUBLISHED, pgettext_lazy("tender status", "Open")),
             ("answered", _("Answered by us")),
             (TenderRequest.Status.AWARDED, _("Awarded")),
             (TenderRequest.Status.CLOSED, _("Closed")),
