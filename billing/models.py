@@ -208,7 +208,11 @@ class Invoice(models.Model):
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
         ordering = ["-issued_at", "-id"]
-        indexes = [models.Index(fields=["org", "status"])]
+        # (org, -issued_at, -id): the invoice list's filter and order, read in index order (issue 9).
+        indexes = [
+            models.Index(fields=["org", "status"]),
+            models.Index(fields=["org", "-issued_at", "-id"], name="billing_invoice_org_issued"),
+        ]
         constraints = [
             # Half a cent of tolerance: SQLite compares decimals as floats.
             models.CheckConstraint(

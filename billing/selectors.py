@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -19,6 +20,7 @@ from . import partner_terms
 from .models import CashbackEntry, Invoice, InvoiceLine, Price
 
 ZERO = Decimal("0.00")
+INVOICE_CLIENTS_CACHE_SECONDS = 24 * 3600
 
 
 def _q(value) -> Decimal:
@@ -86,14 +88,26 @@ def unpaid_invoices(*, access: Access) -> QuerySet[Invoice]:
 
 
 def invoice_clients(*, access: Access) -> QuerySet[Organization]:
-    """Clients appearing on the org's invoices other than itself (the partner's filter)."""
+    """Clients appearing on the org's invoices other than itself (the partner's filter).
+
+    Finding them reads every line of every invoice of the org (a million for a big
+    partner), so the id list is cached under the org's latest invoice: invoices are
+    append-only, a new one changes the key, and the list is never stale (issue 9).
+    """
     if access is None or access.is_acting_for_client:
         return Organization.objects.none()
-    return (
-        Organization.objects.filter(pk__in=InvoiceLine.objects.filter(invoice__org=access.org).values("client_id"))
-        .exclude(pk=access.org.pk)
-        .order_by("name")
-    )
+    org = access.org
+    latest = Invoice.objects.filter(org=org).order_by("-issued_at", "-id").values_list("pk", flat=True).first()
+    if latest is None:
+        return Organization.objects.none()
+    key = f"billing:invoice-clients:{org.pk}:{latest}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = sorted(
+            set(InvoiceLine.objects.filter(invoice__org=org).exclude(client=org).values_list("client_id", flat=True))
+        )
+        cache.set(key, ids, INVOICE_CLIENTS_CACHE_SECONDS)
+    return Organization.objects.filter(pk__in=ids).order_by("name")
 
 
 def balances_of(*, org: Organization) -> dict[str, Decimal]:
@@ -221,31 +235,29 @@ def revenue_by_category(*, partner: Organization, currency: str) -> list[dict]:
     ]
 
 
-def revenue_by_client(*, partner: Organization, currency: str | None = None) -> list[dict]:
+def revenue_by_client(
+    *, partner: Organization, currency: str | None = None, client_ids: list[int] | None = None
+) -> list[dict]:
     """Per client: cashback earned, discounts received and total paid (PS-16 columns).
 
     `cashback_earned`: earned cashback net of reversals; `discounts_received`: the
     rebate on lines the partner paid for that client; `total_paid`: what was paid
     on invoices for that client (by the partner or the client) for lines it manages.
+    With `client_ids`, only those clients (a page of PS-16's list).
     """
     currency = currency or partner.currency
+    cash_entries = CashbackEntry.objects.filter(partner=partner, currency=currency)
+    lines = partner_lines(partner=partner).filter(invoice__currency=currency)
+    if client_ids is not None:
+        cash_entries = cash_entries.filter(client_id__in=client_ids)
+        lines = lines.filter(client_id__in=client_ids)
     cash = defaultdict(lambda: ZERO)
-    for row in (
-        CashbackEntry.objects.filter(partner=partner, currency=currency)
-        .exclude(status=CashbackEntry.Status.PENDING)
-        .values("client_id")
-        .annotate(t=Sum("amount"))
-    ):
+    for row in cash_entries.exclude(status=CashbackEntry.Status.PENDING).values("client_id").annotate(t=Sum("amount")):
         cash[row["client_id"]] = row["t"] or ZERO
-    lines = (
-        partner_lines(partner=partner)
-        .filter(invoice__currency=currency)
-        .values("client_id")
-        .annotate(
-            public=Sum("public_amount"),
-            net=Sum("net_amount"),
-            paid=Sum("net_amount", filter=Q(invoice__status=Invoice.Status.PAID)),
-        )
+    lines = lines.values("client_id").annotate(
+        public=Sum("public_amount"),
+        net=Sum("net_amount"),
+        paid=Sum("net_amount", filter=Q(invoice__status=Invoice.Status.PAID)),
     )
     by_client = {r["client_id"]: r for r in lines}
     ids = set(cash) | set(by_client)
@@ -312,6 +324,6 @@ def rebill_rows(*, partner: Organization, client: Organization | None = None) ->
     return qs
 
 
-def client_figures_for(*, partner: Organization) -> dict[int, dict]:
+def client_figures_for(*, partner: Organization, client_ids: list[int] | None = None) -> dict[int, dict]:
     """PS-16 provider: client id → {cashback_earned, discounts_received, total_paid, currency}."""
-    return {row["client_id"]: row for row in revenue_by_client(partner=partner)}
+    return {row["client_id"]: row for row in revenue_by_client(partner=partner, client_ids=client_ids)}
