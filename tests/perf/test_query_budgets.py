@@ -25,8 +25,8 @@ PAGES = {
 BUDGETS = {
     "clients": 23,
     "client_products": 17,
-    "invoices": 20,
-    "revenue": 27,
+    "invoices": 21,
+    "revenue": 28,
     "tender_inbox": 26,
     "directory": 2,
 }
