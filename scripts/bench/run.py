@@ -130,7 +130,8 @@ def main() -> int:
         growth = ""
         if r["scale"] == "big" and (r["key"], "small") in by:
             small = by[(r["key"], "small")]
-            growth = f"{r['p50'] / small['p50']:.2f}" if small["p50"] and small["p50"] == small["p50"] else "n/a"
+            ok = r["n"] and small["n"] and small["p50"] > 0
+            growth = f"{r['p50'] / small['p50']:.2f}" if ok else "n/a"
         err = f"HTTP {r['status']}" if r["errors"] < 0 else str(r["errors"])
         lines.append(
             f"| {r['name']} (`{r['path']}`) | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} | {err} | "
