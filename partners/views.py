@@ -213,6 +213,7 @@ class ClientsView(PartnerMixin, View):
                 "status": status,
                 "sort": sort,
                 "query_string": params.urlencode(),
+                "can_view_detail": access.can("partnerships.view"),
                 "levels": Partnership.AccessLevel.choices,
                 "statuses": [(Partnership.Status.ACTIVE, _("active")), (Partnership.Status.ENDED, _("ended"))],
             },
@@ -429,8 +430,19 @@ class AcceptView(OwnOrgMixin, View):
 
     def post(self, request, pk: int):
         p = _own_partnership(self.access, pk)
-        form = self._form(p, request.POST)
         counter = p.initiated_by == Partnership.Side.PARTNER
+        if not counter:
+            # The partner accepts a client's invitation as offered (PS-3): the page
+            # shows no fields, so there is no form to validate.
+            form = self._form(p)
+            try:
+                services.partnership_accept(access=self.access, partnership=p)
+            except RuleViolation as exc:
+                messages.error(request, exc.message)
+                return render(request, "partners/accept.html", {"p": p, "form": form}, status=400)
+            messages.success(request, _("The partnership is active."))
+            return redirect("partners:partnership_detail", pk=p.pk)
+        form = self._form(p, request.POST)
         if form.is_valid():
             kwargs = {}
             if counter:

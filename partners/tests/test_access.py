@@ -195,3 +195,37 @@ def test_ps12_client_member_sees_all_own_products(client, world):
     client.force_login(world.client_admin)
     page = client.get(reverse("partners:client_products")).content.decode()
     assert all(p.name in page for p in world.products)
+
+
+def test_ps13_collaborator_with_rights_opens_client_from_clients_list(client, world):
+    p = full(world)
+    services.collaborator_rights_set(
+        access=access_for(user=world.partner_rep, org=world.partner),
+        user=world.partner_collab,
+        all_clients=False,
+        client_ids=[world.client_org.pk],
+        rights=["view"],
+    )
+    client.force_login(world.partner_collab)
+    page = client.get(reverse("partners:clients"))
+    assert page.status_code == 200
+    assert reverse("partners:access_client", args=[p.pk]) in page.content.decode()
+    response = client.post(reverse("partners:access_client", args=[p.pk]))
+    assert response.status_code == 302
+    assert client.session[SESSION_ORG_KEY] == world.client_org.pk
+    assert AuditEvent.objects.filter(org=world.client_org, action="partner.access", actor=world.partner_collab).exists()
+
+
+def test_ps3_partner_accepts_client_invitation_from_the_page(client, world):
+    p = PartnershipFactory(
+        partner=world.partner,
+        client=world.client_org,
+        access_level="full",
+        status="pending",
+        initiated_by="client",
+    )
+    client.force_login(world.partner_rep)
+    response = client.post(reverse("partners:accept", args=[p.pk]))
+    assert response.status_code == 302
+    p.refresh_from_db()
+    assert p.status == "active"
