@@ -14,22 +14,13 @@ from rest_framework.views import APIView
 
 from portal.api import Pagination
 from portal.errors import RuleViolation
+from portal.schema import ErrorSerializer
 
 from . import selectors, services
 from .api_base import OrgScopedAPIView
 from .models import AccessToken, AuditEvent, MemberInvitation, Membership, Organization, Role
 
 # --- serializers ---------------------------------------------------------------
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
 
 
 def _errors(*codes: int) -> dict:

@@ -16,6 +16,7 @@ from clients.api_base import OrgScopedAPIView
 from clients.models import Membership, Organization, ProductType
 from portal.api import Pagination
 from portal.errors import InvalidInput, RuleViolation
+from portal.schema import paginated_schema, results_schema
 
 from . import selectors, services
 from .models import PartnerApplication, PartnerProfile, Partnership
@@ -165,7 +166,7 @@ class StaffMixin:
             raise Http404
 
 
-@extend_schema_view(get=extend_schema(responses={200: ApplicationOutSerializer(many=True)}))
+@extend_schema_view(get=extend_schema(responses={200: paginated_schema(ApplicationOutSerializer)}))
 class StaffApplicationsAPI(StaffMixin, APIView):
     def get(self, request):
         status_filter = request.query_params.get("status", "submitted")
@@ -265,7 +266,7 @@ class _PartnershipScoped(_OwnOrgScoped):
 
 
 @extend_schema_view(
-    get=extend_schema(responses={200: PartnershipOutSerializer(many=True)}),
+    get=extend_schema(responses={200: paginated_schema(PartnershipOutSerializer)}),
     post=extend_schema(request=PartnershipInSerializer, responses={201: PartnershipOutSerializer, **_ERRORS}),
 )
 class PartnershipListAPI(_PartnershipScoped):
@@ -444,7 +445,7 @@ def _partner_only(access) -> None:
         raise Http404
 
 
-@extend_schema_view(get=extend_schema(responses={200: ClientRowSerializer(many=True)}))
+@extend_schema_view(get=extend_schema(responses={200: paginated_schema(ClientRowSerializer)}))
 class ClientsAPI(_OwnOrgScoped):
     """PS-16: clients under management (`q`, `level`, `status`, `sort` as on the page)."""
 
@@ -485,7 +486,7 @@ class ProfileSerializer(serializers.Serializer):
     slug = serializers.SlugField(read_only=True)
     status = serializers.CharField(read_only=True)
     commission_plan = serializers.CharField(source="commission_plan.name", read_only=True)
-    wordpress_perk_claimed_at = serializers.DateTimeField(read_only=True)
+    wordpress_perk_claimed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     listed_in_directory = serializers.BooleanField(required=False)
     public_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
@@ -564,7 +565,7 @@ def _rights_out(membership, rights) -> dict:
     }
 
 
-@extend_schema_view(get=extend_schema(responses={200: RightsSerializer(many=True)}))
+@extend_schema_view(get=extend_schema(responses={200: results_schema(RightsSerializer)}))
 class CollaboratorRightsListAPI(_OwnOrgScoped):
     capability_map = {"GET": "collaborators.manage"}
 

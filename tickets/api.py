@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clients.api_base import OrgScopedAPIView
+from portal.schema import results_schema
 
 from . import selectors, services
 from .models import SupportAccessGrant, SupportPlan
@@ -82,7 +83,7 @@ class SupportAccessGrantInput(serializers.Serializer):
 class SupportAccessListAPI(OrgScopedAPIView):
     capability_map = {"GET": "support.view", "POST": "support_access.grant"}
 
-    @extend_schema(responses=SupportAccessGrantSerializer(many=True), summary="Support access grants (SP-3)")
+    @extend_schema(responses=results_schema(SupportAccessGrantSerializer), summary="Support access grants (SP-3)")
     def get(self, request, org: str):
         grants = selectors.support_access_grants_for(access=self.access)[:200]
         return Response({"results": SupportAccessGrantSerializer(grants, many=True).data})
