@@ -1,6 +1,7 @@
 """Measure the benchmark's pages with wrk and write docs/benchmarks.md (called by scripts/bench.sh).
 
-Environment: BENCH_URL (http://127.0.0.1:PORT), DURATION (15s), THREADS (2),
+Environment: BENCH_URL (http://127.0.0.1:PORT), DURATION (15s), THREADS (2), BENCH_ONLY
+(page keys, e.g. floor,admin,clients: measure only those),
 CONNECTIONS (8), and the session keys SESSION_BIG, SESSION_BIG_CLIENT,
 SESSION_SMALL, SESSION_SMALL_CLIENT, SESSION_ADMIN; MACHINE (one line).
 Every page gets the same wrk run; the table gives req/s, p50, p99, errors,
@@ -96,7 +97,10 @@ def wait_idle(limit: float = 180.0) -> None:
 
 def main() -> int:
     rows = []  # dict(key, scale, label, path, status, rps, p50, p99, errors)
+    only = {k for k in os.environ.get("BENCH_ONLY", "").split(",") if k}  # e.g. floor,admin,clients
     for key, label, path, var in PAGES:
+        if only and key.rstrip("@") not in only:
+            continue
         scales = SCALES if key.endswith("@") else [("", "")]
         for scale, scale_label in scales:
             env = var.replace("{S}", scale.upper())
@@ -117,7 +121,8 @@ def main() -> int:
                 flush=True,
             )
     by = {(r["key"], r["scale"]): r for r in rows}
-    floor, admin = by[("floor", "")], by[("admin", "")]
+    empty = {"rps": 0.0}
+    floor, admin = by.get(("floor", ""), empty), by.get(("admin", ""), empty)
     lines = [
         f"Run of {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {os.environ.get('MACHINE', '?')}.",
         f"wrk {THREADS} threads, {CONNECTIONS} connections, {DURATION} per page, `--latency`; gunicorn "
