@@ -82,7 +82,7 @@ def wrk(path: str, cookie: str) -> dict:
     return {"rps": rps, "p50": ms(lat.get("50", "nan")), "p99": ms(lat.get("99", "nan")), "errors": errors, "n": total}
 
 
-def wait_idle(limit: float = 180.0) -> None:
+def wait_idle(limit: float = 120.0) -> None:
     """Let the server finish requests wrk gave up on (timeouts) before the next page."""
     import time
 
@@ -91,7 +91,7 @@ def wait_idle(limit: float = 180.0) -> None:
     while fast < 3 and time.monotonic() < deadline:
         started = time.monotonic()
         probe("/healthz", "")
-        fast = fast + 1 if time.monotonic() - started < 0.05 else 0
+        fast = fast + 1 if time.monotonic() - started < 0.5 else 0
         time.sleep(0.2)
 
 
