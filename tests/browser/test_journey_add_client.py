@@ -61,6 +61,9 @@ def _add_client_counter_offer(journey, lang: str) -> None:
                 user.language = lang
                 user.save(update_fields=["language"])
             page.reload()
+        # The client is another person, who reads the portal in the same language.
+        hans.language = lang
+        hans.save(update_fields=["language"])
     journey.check("dashboard", mobile=True)
     page.locator("#mainnav").get_by_role("link", name=t["console"]).click()
     journey.expect_heading(t["console"])
