@@ -5,6 +5,7 @@ defaults so that a fresh clone runs with no `.env`: SQLite, emails written to
 `var/mail/`, Celery tasks run eagerly when no `REDIS_URL` is given.
 """
 
+import contextlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
+# A fresh clone has no var/ (git-ignored): the SQLite default and the mail files live there.
+with contextlib.suppress(OSError):  # read-only image: DATABASE_URL/EMAIL_URL point elsewhere
+    VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
