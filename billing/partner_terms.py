@@ -120,3 +120,8 @@ def approved_partner_orgs():
     from partners.models import PartnerProfile
 
     return Organization.objects.filter(partner_profile__status=PartnerProfile.Status.APPROVED).order_by("name")
+
+
+def products_visible_to(*, access: Access):
+    """The products the access reaches; partners applies a limited partnership's scope."""
+    return partner_selectors.products_visible_to(access=access)

@@ -57,13 +57,9 @@ def catalog_entry(product_type: ProductType) -> dict:
 
 
 def products_visible_to(*, access: Access) -> QuerySet[Product]:
-    """The acting org's products; a limited partnership narrows them to its grant (PS-4)."""
-    if access is None or not access.can("products.view"):
-        return Product.objects.none()
-    qs = Product.objects.filter(org=access.org).select_related("product_type")
-    if access.is_acting_for_client and "product_ids" in access.scope:
-        qs = qs.filter(pk__in=access.scope["product_ids"])
-    return qs.order_by("name", "id")
+    """The acting org's products; a limited partnership narrows them to its grant (PS-4).
+    Partners decides what a partnership's scope shows; billing only orders the list."""
+    return partner_terms.products_visible_to(access=access).order_by("name", "id")
 
 
 def invoices_visible_to(*, access: Access, client: Organization | None = None, status: str = "") -> QuerySet[Invoice]:
