@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.errors import InvalidInput, RuleViolation
 from portal.outbox import email_enqueue
+from portal.ratelimit import rate_limit_exceeded
 
 from . import identifiers
 from .api_auth import token_generate
@@ -227,16 +226,8 @@ def _check_role(role: str) -> str:
 
 
 def _rate_limit_hit(*, scope: str, key: str) -> None:
-    """Count one action in the cache window; refuse once over the limit (SEC-3)."""
-    limit, window = settings.PORTAL_RATE_LIMITS[scope]
-    cache_key = f"ratelimit:{scope}:{key}"
-    cache.add(cache_key, 0, timeout=window)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window)
-        count = 1
-    if count > limit:
+    """Refuse once the org sent too many invitations in the window (SEC-3)."""
+    if rate_limit_exceeded(scope=scope, key=key):
         raise RuleViolation("rate_limited", _("Too many invitations were sent recently. Try again later."), status=429)
 
 

@@ -22,6 +22,7 @@ from clients.models import Membership, Organization, Product, Role
 from clients.tenancy import Access
 from portal.errors import InvalidInput, NotAllowed, RuleViolation
 from portal.outbox import email_enqueue
+from portal.ratelimit import rate_limit_exceeded
 
 from . import selectors
 from .models import (
@@ -480,6 +481,12 @@ def client_partner_settings_set(*, access: Access, require_partner_mfa: bool) ->
 
 
 @transaction.atomic
+def _rate_limit_invitations(access: Access) -> None:
+    """SEC-3: an org sends a bounded number of partnership invitations per window."""
+    if rate_limit_exceeded(scope="partner_invite", key=str(access.org.pk)):
+        raise RuleViolation("rate_limited", _("Too many invitations were sent recently. Try again later."), status=429)
+
+
 def partnership_invite_client(
     *,
     access: Access,
@@ -498,6 +505,7 @@ def partnership_invite_client(
             "invalid_email", _("Give the client's email address."), fields={"client_email": [str(_("Required."))]}
         )
     access_level, payment_method = _check_level(access_level, payment_method)
+    _rate_limit_invitations(access)
     if (
         Membership.objects.filter(org=access.org, user__email__iexact=email).exists()
         and not Membership.objects.filter(user__email__iexact=email, role=Role.LEGAL_REPRESENTATIVE)
@@ -560,6 +568,7 @@ def partnership_invite_partner(
     if partner.pk == client.pk:
         raise InvalidInput("cannot_invite_self", _("An organization can't be its own partner."))
     access_level, payment_method = _check_level(access_level, payment_method)
+    _rate_limit_invitations(access)
     ids = _clean_ids(product_ids)
     products: list[Product] = []
     if access_level == Partnership.AccessLevel.LIMITED:

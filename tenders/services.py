@@ -11,7 +11,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -26,6 +25,7 @@ from clients.tenancy import Access
 from partners.models import PartnerProfile
 from portal.errors import InvalidInput, RuleViolation
 from portal.outbox import email_enqueue
+from portal.ratelimit import rate_limit_exceeded
 
 from . import selectors
 from .models import (
@@ -120,16 +120,8 @@ def _choices_list(value: Any, field: str, choices, *, required: bool, message) -
 
 
 def _rate_limit_hit(*, scope: str, key: str) -> bool:
-    """Count one submission in the cache window; True when over the limit (SEC-3)."""
-    limit, window = settings.PORTAL_RATE_LIMITS[scope]
-    cache_key = f"ratelimit:{scope}:{key}"
-    cache.add(cache_key, 0, timeout=window)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window)
-        count = 1
-    return count > limit
+    """Count one submission; True when over the limit (SEC-3)."""
+    return rate_limit_exceeded(scope=scope, key=key)
 
 
 def _email_language(request: TenderRequest) -> str:

@@ -667,3 +667,22 @@ def test_ps3_partner_picked_from_directory_preselected(client, world):
     slug = world.partner.partner_profile.slug
     page = client.get(reverse("partners:invite_partner"), {"partner": slug}).content.decode()
     assert f'value="{slug}"' in page and "checked" in page
+
+
+def test_sec3_partner_invitations_are_rate_limited(world, acc, settings):
+    from partners.models import Partnership
+    from partners.services import partnership_invite_client
+    from portal.errors import RuleViolation
+
+    settings.PORTAL_RATE_LIMITS = {**settings.PORTAL_RATE_LIMITS, "partner_invite": (2, 3600)}
+    access = acc(world.partner_rep, world.partner)
+    for n in range(2):
+        partnership_invite_client(
+            access=access, client_email=f"c{n}@example.com", access_level="full", payment_method="client_pays"
+        )
+    with pytest.raises(RuleViolation) as refused:
+        partnership_invite_client(
+            access=access, client_email="c3@example.com", access_level="full", payment_method="client_pays"
+        )
+    assert refused.value.code == "rate_limited" and refused.value.status == 429
+    assert not Partnership.objects.filter(invited_email="c3@example.com").exists()
