@@ -7,10 +7,12 @@ Stable interface (other apps depend on these names): `partner_profile_for`,
 
 from __future__ import annotations
 
+import inspect
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.fields import DecimalField
+from django.db.models.functions import Coalesce
 
 from clients.models import Membership, Organization, Product, Role
 from clients.tenancy import Access
@@ -163,23 +165,47 @@ def register_client_figures_provider(provider) -> None:
         _client_figures_providers.append(provider)
 
 
-def client_figures(*, partner: Organization) -> dict[int, dict]:
+def _takes_client_ids(provider) -> bool:
+    """Providers may accept `client_ids` (billing's does); older ones compute every client."""
+    try:
+        return "client_ids" in inspect.signature(provider).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def client_figures(*, partner: Organization, client_ids: list[int] | None = None) -> dict[int, dict]:
+    """The providers' figures per client; with `client_ids`, only for those clients (a page of the list)."""
     out: dict[int, dict] = {}
     for provider in _client_figures_providers:
-        for client_id, row in (provider(partner=partner) or {}).items():
+        if client_ids is not None and _takes_client_ids(provider):
+            rows = provider(partner=partner, client_ids=client_ids)
+        else:
+            rows = provider(partner=partner)
+        for client_id, row in (rows or {}).items():
             out.setdefault(client_id, {}).update(row)
     return out
 
 
 def attach_client_figures(*, partner: Organization, partnerships) -> None:
-    """Set revenue_earned / discounts_received / total_paid / currency on each row from the providers."""
-    figures = client_figures(partner=partner) if _client_figures_providers else {}
+    """Set revenue_earned / discounts_received / total_paid / currency on each row from the providers.
+
+    Figures are asked for the given rows' clients only, so a page of 25 costs the same
+    whether the partner has 100 clients or 10,000 (issue 9, docs/benchmarks.md)."""
+    partnerships = list(partnerships)
+    client_ids = sorted({p.client_id for p in partnerships if p.client_id})
+    figures = client_figures(partner=partner, client_ids=client_ids) if _client_figures_providers else {}
     for p in partnerships:
         row = figures.get(p.client_id, {})
         p.revenue_earned = row.get("cashback_earned", Decimal("0"))
         p.discounts_received = row.get("discounts_received", Decimal("0"))
         p.total_paid = row.get("total_paid", Decimal("0"))
         p.figures_currency = row.get("currency", partner.currency)
+
+
+def _count_of(qs: QuerySet, group: str) -> Coalesce:
+    """COUNT(*) of a correlated queryset, as a scalar subquery (0 when none)."""
+    counted = qs.order_by().values(group).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def managed_clients(*, access: Access, search: str = "", level: str = "", status: str = "", sort: str = "name"):
@@ -195,9 +221,13 @@ def managed_clients(*, access: Access, search: str = "", level: str = "", status
         .exclude(status__in=[Partnership.Status.DECLINED, Partnership.Status.WITHDRAWN, Partnership.Status.EXPIRED])
         .select_related("client")
         .annotate(
-            products_count=Count("grants", filter=Q(grants__active=True), distinct=True),
-            client_products_count=Count("client__products", distinct=True),
-            users_count=Count("client__memberships", distinct=True),
+            # Correlated subqueries, not joins: PostgreSQL computes them for the page's rows
+            # only (after ORDER BY … LIMIT), and the paginator's COUNT drops them.
+            products_count=_count_of(
+                PartnershipProduct.objects.filter(partnership=OuterRef("pk"), active=True), "partnership"
+            ),
+            client_products_count=_count_of(Product.objects.filter(org=OuterRef("client_id")), "org"),
+            users_count=_count_of(Membership.objects.filter(org=OuterRef("client_id")), "org"),
             revenue_earned=zero,
             discounts_received=zero,
             total_paid=zero,

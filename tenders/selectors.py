@@ -67,7 +67,10 @@ def tender_inbox(
         qs = qs.filter(request__quotes__partner=org)
     elif status in TenderRequest.Status.values:
         qs = qs.filter(request__status=status)
-    return qs.order_by("-request__published_at", "-id").distinct()
+    # No DISTINCT: every join above is to-one, or to the partner's single quote
+    # (tender_quote_one_answer_per_partner), so rows never repeat; DISTINCT made
+    # PostgreSQL sort every delivery, twice with the paginator's count (issue 9).
+    return qs.order_by("-request__published_at", "-id")
 
 
 def tender_inbox_new_count(*, access: Access | None) -> int:
