@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from clients.models import Organization
-from partners.models import PartnerProfile
+from partners.models import CommissionPlan, PartnerProfile
 
 from .models import PartnerReview, TenderDelivery, TenderQuote, TenderRequest, TenderSubscription
 
@@ -37,6 +37,52 @@ PROFILE = {
 }
 
 
+# More listed partners, so that the public directory has search, filters and pages to show.
+DIRECTORY_PARTNERS = [
+    # name, slug, country, city, languages, services
+    ("Lémanweb Sàrl", "lemanweb", "CH", "Lausanne", ["fr", "en"], ["web_hosting", "domain", "email"]),
+    ("Ticino Digitale SA", "ticino-digitale", "CH", "Lugano", ["it", "de"], ["web_hosting", "cloud_server"]),
+    ("Bernhosting GmbH", "bernhosting", "CH", "Bern", ["de", "fr"], ["storage", "office_suite", "email"]),
+    ("Vaduz IT AG", "vaduz-it", "LI", "Vaduz", ["de"], ["cloud_server", "storage"]),
+    ("Atelier Pixel Lyon", "atelier-pixel-lyon", "FR", "Lyon", ["fr"], ["web_hosting", "domain"]),
+    ("Nordlicht Medien GmbH", "nordlicht-medien", "DE", "Hamburg", ["de", "en"], ["web_hosting", "email"]),
+    ("Wien Cloud Partner GmbH", "wien-cloud", "AT", "Wien", ["de"], ["cloud_server", "office_suite"]),
+    ("Estudio Mediterráneo SL", "estudio-mediterraneo", "ES", "Valencia", ["es", "en"], ["web_hosting", "domain"]),
+    ("Milano Web Srl", "milano-web", "IT", "Milano", ["it", "en"], ["web_hosting", "email", "storage"]),
+    ("Brussels Digital SRL", "brussels-digital", "BE", "Bruxelles", ["fr", "en"], ["office_suite", "email"]),
+    ("Lisboa Sites Lda", "lisboa-sites", "PT", "Lisboa", ["pt", "en"], ["web_hosting", "domain"]),
+]
+
+
+def _directory_partners() -> int:
+    plan = CommissionPlan.objects.filter(is_default=True).first()
+    if plan is None:
+        return 0
+    for name, slug, country, city, languages, services in DIRECTORY_PARTNERS:
+        org, _created = Organization.objects.get_or_create(
+            slug=f"demo-{slug}",
+            defaults={"name": name, "kind": Organization.Kind.COMPANY, "country": country, "city": city},
+        )
+        PartnerProfile.objects.update_or_create(
+            org=org,
+            defaults={
+                "slug": slug,
+                "commission_plan": plan,
+                "status": PartnerProfile.Status.APPROVED,
+                "listed_in_directory": True,
+                "public_name": name,
+                "description": f"{name}: websites, hosting and business tools for companies around {city}.",
+                "city": city,
+                "website": f"https://{slug}.example",
+                "languages": languages,
+                "services": services,
+                "budget_min": Decimal("1000"),
+                "budget_max": Decimal("30000"),
+            },
+        )
+    return len(DIRECTORY_PARTNERS)
+
+
 def _request(marker: str, **fields) -> TenderRequest:
     """Find the demo request by its description (the marker), or create it."""
     tender = TenderRequest.objects.filter(description__startswith=marker).first()
@@ -54,6 +100,8 @@ def seed(stdout) -> list:
     if profile is None:
         stdout.write(f"tenders demo: no approved partner {PARTNER_ORG!r}, no tender data seeded")
         return []
+    listed = _directory_partners()
+    stdout.write(f"tenders demo: {listed + 1} partners listed in the directory")
     for field, value in PROFILE.items():
         setattr(profile, field, value)
     profile.save(update_fields=list(PROFILE))

@@ -31,3 +31,16 @@ def test_demo_is_idempotent_and_complete():
     assert TenderRequest.objects.filter(status=TenderRequest.Status.AWARDED).count() == 1
     assert TenderQuote.objects.count() == 2
     assert PartnerReview.objects.count() == 1
+
+
+def test_td5_demo_directory_has_a_dozen_partners_in_several_countries_and_languages(client):
+    org = OrganizationFactory(name="Helvetia Web Agency AG")
+    ListedProfileFactory(org=org)
+    demo.seed(io.StringIO())
+    demo.seed(io.StringIO())
+    listed = PartnerProfile.objects.filter(listed_in_directory=True, status=PartnerProfile.Status.APPROVED)
+    assert listed.count() >= 12
+    assert len(set(listed.values_list("org__country", flat=True))) >= 5
+    assert len({lang for p in listed for lang in p.languages}) >= 5
+    response = client.get("/directory/?page=1")
+    assert response.status_code == 200 and "Lémanweb" in response.content.decode()
