@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from clients.audit import audit_record
 from clients.models import CHF_COUNTRIES, Organization, Product, ProductType, Role
+from clients.signals import product_ordered
 from clients.tenancy import Access
 from portal.errors import InvalidInput, NotAllowed, RuleViolation
 from portal.outbox import email_enqueue
@@ -323,6 +324,7 @@ def order_place(
                     name=item.name.strip(),
                     expires_at=_extend(today, item.period),
                 )
+                product_ordered.send(sender=Product, product=product)
                 description = _("%(type)s “%(name)s”, %(period)s") % {
                     "type": item.product_type.name,
                     "name": product.name,

@@ -286,3 +286,15 @@ def support_access_record_expired(*, now=None) -> int:
             )
             count += 1
     return count
+
+
+#: Product types of the catalog that subscribe an org to Premium Support (SP-2).
+SUPPORT_PLAN_BY_PRODUCT_TYPE = {"support-pro": "pro", "support-business": "business"}
+
+
+def support_plan_from_order(*, product, **kwargs) -> SupportPlan | None:
+    """An org that orders Premium Support in the shop is subscribed to that plan."""
+    level = SUPPORT_PLAN_BY_PRODUCT_TYPE.get(product.product_type.slug)
+    if level is None:
+        return None
+    return support_plan_set(org=product.org, level=level)

@@ -28,7 +28,7 @@ def test_sp2_no_plan_no_vip_code(client, org, legal_rep):
     assert response.status_code == 200
     assert "<dt>VIP code</dt>" not in body
     assert not SupportPlan.objects.filter(org=org).exists()
-    assert "contact us to subscribe" in body
+    assert "Subscribe in the shop" in body
     assert client.get("/api/v1/me/support-code/").json()["vip_codes"] == []
 
 
