@@ -221,3 +221,23 @@ def test_sec3_admin_login_lets_staff_through_and_refuses_others(client):
     assert staff.headers["Location"] == "/admin/"
     assert member.status_code == 403
     assert evil.headers["Location"] == "/admin/"
+
+
+def test_sec3_user_lists_sessions_and_signs_out_the_other_ones():
+    from allauth.usersessions.models import UserSession
+    from django.test import Client
+
+    from clients.tests.factories import UserFactory
+
+    user = UserFactory()
+    here, elsewhere = Client(), Client()
+    for browser in (here, elsewhere):
+        response = browser.post("/accounts/login/", {"login": user.email, "password": "Tr0ub4dor&3-horse"})
+        assert response.status_code == 302
+    assert UserSession.objects.filter(user=user).count() == 2
+    page = here.get("/accounts/sessions/")
+    assert page.status_code == 200
+    assert here.post("/accounts/sessions/").status_code == 302
+    assert UserSession.objects.filter(user=user).count() == 1
+    assert here.get("/manager/").status_code == 200
+    assert elsewhere.get("/manager/").status_code == 302  # signed out
