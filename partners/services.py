@@ -480,13 +480,13 @@ def client_partner_settings_set(*, access: Access, require_partner_mfa: bool) ->
 # PS: invitations
 
 
-@transaction.atomic
 def _rate_limit_invitations(access: Access) -> None:
     """SEC-3: an org sends a bounded number of partnership invitations per window."""
     if rate_limit_exceeded(scope="partner_invite", key=str(access.org.pk)):
         raise RuleViolation("rate_limited", _("Too many invitations were sent recently. Try again later."), status=429)
 
 
+@transaction.atomic
 def partnership_invite_client(
     *,
     access: Access,
