@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "portal.middleware.UserSessionActivityMiddleware",  # allauth's tracking, once a minute
     "clients.tenancy.ActingOrgMiddleware",
 ]
 
@@ -152,12 +152,16 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Partner Portal"
-USERSESSIONS_TRACK_ACTIVITY = True
+# Activity is tracked by portal.middleware.UserSessionActivityMiddleware, which does what
+# allauth's middleware does at most once a minute per session (a write per page view otherwise).
+USERSESSIONS_TRACK_ACTIVITY = False
+USERSESSIONS_ACTIVITY_INTERVAL = 60
 
 # --- i18n --------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["portal.formats"]  # en: "27 Nov 2026", 24 h; es: "1.234,50" (portal/formats/)
 TIME_ZONE = "Europe/Zurich"
 USE_I18N = True
 USE_TZ = True
