@@ -33,6 +33,7 @@ class Period(models.TextChoices):
 PERIOD_MONTHS = {Period.MONTH: 1, Period.YEAR: 12, Period.TWO_YEARS: 24}
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+SUMMARY_MONEY = {"max_digits": 14, "decimal_places": 2}  # sums of many lines
 FRACTION = {
     "max_digits": 5,
     "decimal_places": 4,
@@ -485,3 +486,70 @@ class PayoutRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org} {self.amount} {self.currency} ({self.status})"
+
+
+class RevenueMonth(models.Model):
+    """BL-7/PP-4 summary: a partner's figures per currency, month and category (issue 9).
+
+    Maintained by the services in the transaction that writes the ledger
+    (`billing.summary`): `volume`/`discounts` from the managed lines of issued,
+    non-cancelled invoices, in the month of issue; cashback by the month its
+    entry was created (a reversal in the month of the credit note).
+    """
+
+    partner = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    currency = models.CharField(max_length=3, choices=Currency.choices)
+    month = models.DateField()  # first day of the month, in the site time zone
+    category = models.CharField(max_length=20, choices=ProductType.Category.choices)
+    volume = models.DecimalField(**SUMMARY_MONEY, default=0)
+    discounts = models.DecimalField(**SUMMARY_MONEY, default=0)
+    cashback_pending = models.DecimalField(**SUMMARY_MONEY, default=0)
+    cashback_earned = models.DecimalField(**SUMMARY_MONEY, default=0)
+    cashback_reversed = models.DecimalField(**SUMMARY_MONEY, default=0)
+
+    class Meta:
+        verbose_name = _("monthly revenue summary")
+        verbose_name_plural = _("monthly revenue summaries")
+        ordering = ["partner", "currency", "month", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "currency", "month", "category"], name="revenue_month_one_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.currency} {self.month:%Y-%m} {self.category}"
+
+    @property
+    def cashback(self) -> Decimal:
+        return self.cashback_pending + self.cashback_earned + self.cashback_reversed
+
+
+class RevenueClient(models.Model):
+    """BL-7/PS-16 summary: a partner's figures per currency and client, all time (issue 9).
+
+    `paid`: net of the managed lines of paid invoices; cashback split as in `RevenueMonth`.
+    """
+
+    partner = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    currency = models.CharField(max_length=3, choices=Currency.choices)
+    client = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    volume = models.DecimalField(**SUMMARY_MONEY, default=0)
+    discounts = models.DecimalField(**SUMMARY_MONEY, default=0)
+    paid = models.DecimalField(**SUMMARY_MONEY, default=0)
+    cashback_pending = models.DecimalField(**SUMMARY_MONEY, default=0)
+    cashback_earned = models.DecimalField(**SUMMARY_MONEY, default=0)
+    cashback_reversed = models.DecimalField(**SUMMARY_MONEY, default=0)
+
+    class Meta:
+        verbose_name = _("client revenue summary")
+        verbose_name_plural = _("client revenue summaries")
+        ordering = ["partner", "currency", "-volume", "client"]
+        # The console's by-client table: top clients by volume, read in index order.
+        indexes = [models.Index(fields=["partner", "currency", "-volume", "client"], name="revenue_client_top")]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "currency", "client"], name="revenue_client_one_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.currency} {self.client_id}"

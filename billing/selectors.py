@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from clients.models import Organization, Product, ProductType
 from clients.tenancy import Access
 
 from . import partner_terms
-from .models import CashbackEntry, Invoice, InvoiceLine, Price
+from .models import CashbackEntry, Invoice, InvoiceLine, Price, RevenueClient, RevenueMonth
 
 ZERO = Decimal("0.00")
 INVOICE_CLIENTS_CACHE_SECONDS = 24 * 3600
@@ -62,17 +63,87 @@ def products_visible_to(*, access: Access) -> QuerySet[Product]:
     return partner_terms.products_visible_to(access=access).order_by("name", "id")
 
 
-def invoices_visible_to(*, access: Access, client: Organization | None = None, status: str = "") -> QuerySet[Invoice]:
+def invoices_visible_to(
+    *,
+    access: Access,
+    client: Organization | None = None,
+    status: str = "",
+    clients: list[Organization] | None = None,
+) -> QuerySet[Invoice]:
     """Invoices live in the payer's org only (PS-8); partner people acting for a
-    client never see the client's invoices (PS-12)."""
+    client never see the client's invoices (PS-12). `client`/`clients`: invoices
+    with a line for that client (a semi-join, no DISTINCT)."""
     if access is None or access.is_acting_for_client or not access.can("billing.view"):
         return Invoice.objects.none()
     qs = Invoice.objects.filter(org=access.org)
     if client is not None:
-        qs = qs.filter(lines__client=client).distinct()
+        clients = [client]
+    if clients is not None:
+        qs = qs.filter(pk__in=InvoiceLine.objects.filter(client__in=clients).values("invoice_id"))
     if status in Invoice.Status.values:
         qs = qs.filter(status=status)
     return qs.order_by("-issued_at", "-id")
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+INVOICES_PER_PAGE = 50
+
+
+@dataclass
+class InvoicePage:
+    """A keyset page of the invoice list: `newer`/`older` are cursors for `?before=`/`?after=`."""
+
+    invoices: list[Invoice]
+    newer: str = ""
+    older: str = ""
+
+
+def invoice_cursor(invoice: Invoice) -> str:
+    return f"{(invoice.issued_at - EPOCH) // timedelta(microseconds=1)}-{invoice.pk}"
+
+
+def _parse_cursor(value: str) -> tuple[datetime, int] | None:
+    micros, sep, pk = (value or "").partition("-")
+    if not sep or not micros.isdigit() or not pk.isdigit() or len(micros) > 18:
+        return None
+    return EPOCH + timedelta(microseconds=int(micros)), int(pk)
+
+
+def invoice_page(
+    invoices: QuerySet[Invoice], *, after: str = "", before: str = "", size: int = INVOICES_PER_PAGE
+) -> InvoicePage:
+    """Keyset pagination on (issued_at, id), newest first (index `billing_invoice_org_issued`).
+
+    No COUNT: one query of `size + 1` rows tells whether there is more. `after` = the
+    cursor of the last row seen (older page), `before` = of the first (newer page);
+    an unreadable cursor gives the first page.
+    """
+    older_than, newer_than = _parse_cursor(after), _parse_cursor(before)
+    if newer_than is not None:
+        at, pk = newer_than
+        rows = list(
+            invoices.filter(issued_at__gte=at)
+            .filter(Q(issued_at__gt=at) | Q(pk__gt=pk))
+            .order_by("issued_at", "id")[: size + 1]
+        )
+        more_newer = len(rows) > size
+        rows = rows[:size][::-1]
+        return InvoicePage(
+            invoices=rows,
+            newer=invoice_cursor(rows[0]) if rows and more_newer else "",
+            older=invoice_cursor(rows[-1]) if rows else "",
+        )
+    if older_than is not None:
+        at, pk = older_than
+        invoices = invoices.filter(issued_at__lte=at).filter(Q(issued_at__lt=at) | Q(pk__lt=pk))
+    rows = list(invoices.order_by("-issued_at", "-id")[: size + 1])
+    more_older = len(rows) > size
+    rows = rows[:size]
+    return InvoicePage(
+        invoices=rows,
+        newer=invoice_cursor(rows[0]) if rows and older_than is not None else "",
+        older=invoice_cursor(rows[-1]) if rows and more_older else "",
+    )
 
 
 def invoice_for(*, access: Access, pk) -> Invoice | None:
@@ -83,19 +154,22 @@ def unpaid_invoices(*, access: Access) -> QuerySet[Invoice]:
     return invoices_visible_to(access=access).filter(status=Invoice.Status.UNPAID, kind=Invoice.Kind.INVOICE)
 
 
-def invoice_clients(*, access: Access) -> QuerySet[Organization]:
-    """Clients appearing on the org's invoices other than itself (the partner's filter).
+CLIENT_SELECT_MAX = 100  # beyond this many clients, the invoice filter is a search field
+
+
+def invoice_client_ids(*, access: Access) -> list[int]:
+    """Ids of the clients appearing on the org's invoices other than itself (the partner's filter).
 
     Finding them reads every line of every invoice of the org (a million for a big
     partner), so the id list is cached under the org's latest invoice: invoices are
     append-only, a new one changes the key, and the list is never stale (issue 9).
     """
     if access is None or access.is_acting_for_client:
-        return Organization.objects.none()
+        return []
     org = access.org
     latest = Invoice.objects.filter(org=org).order_by("-issued_at", "-id").values_list("pk", flat=True).first()
     if latest is None:
-        return Organization.objects.none()
+        return []
     key = f"billing:invoice-clients:{org.pk}:{latest}"
     ids = cache.get(key)
     if ids is None:
@@ -103,7 +177,24 @@ def invoice_clients(*, access: Access) -> QuerySet[Organization]:
             set(InvoiceLine.objects.filter(invoice__org=org).exclude(client=org).values_list("client_id", flat=True))
         )
         cache.set(key, ids, INVOICE_CLIENTS_CACHE_SECONDS)
-    return Organization.objects.filter(pk__in=ids).order_by("name")
+    return ids
+
+
+def invoice_clients(*, access: Access, ids: list[int] | None = None) -> QuerySet[Organization]:
+    ids = invoice_client_ids(access=access) if ids is None else ids
+    return Organization.objects.filter(pk__in=ids).order_by("name") if ids else Organization.objects.none()
+
+
+def invoice_client_search(
+    *, access: Access, term: str, ids: list[int] | None = None, limit: int = CLIENT_SELECT_MAX
+) -> list[Organization]:
+    """Clients on the org's invoices whose slug is `term` or whose name contains it (at most `limit`)."""
+    term = (term or "").strip()[:200]
+    if not term:
+        return []
+    qs = invoice_clients(access=access, ids=ids)
+    exact = list(qs.filter(slug=term)[:1])
+    return exact or list(qs.filter(name__icontains=term)[:limit])
 
 
 def balances_of(*, org: Organization) -> dict[str, Decimal]:
@@ -164,36 +255,34 @@ class MonthTotal:
         return int(round(self.percent / 5) * 5)
 
 
+# The console reads the summary tables (`billing.summary`, issue 9), never the ledger.
+CASHBACK_TOTAL = F("cashback_pending") + F("cashback_earned") + F("cashback_reversed")
+REVENUE_CLIENTS_PER_PAGE = 25
+
+
+def _window(months: int = 12) -> tuple[date, date]:
+    """First and last month of the rolling window: the current month and the `months - 1` before."""
+    month_list = _months_back(months)
+    return month_list[0], month_list[-1]
+
+
 def revenue_by_month(*, partner: Organization, currency: str, months: int = 12) -> list[MonthTotal]:
     month_list = _months_back(months)
-    since = timezone.make_aware(timezone.datetime.combine(month_list[0], timezone.datetime.min.time()))
-    cash = dict(
-        CashbackEntry.objects.filter(partner=partner, currency=currency, created_at__gte=since)
-        .annotate(m=TruncMonth("created_at"))
-        .values("m")
-        .annotate(t=Sum("amount"))
-        .values_list("m", "t")
-    )
-    lines = (
-        partner_lines(partner=partner, since=since)
-        .filter(invoice__currency=currency)
-        .annotate(m=TruncMonth("invoice__issued_at"))
-        .values("m")
-        .annotate(vol=Sum("public_amount"), disc=Sum("public_amount") - Sum("net_amount"))
-    )
-    vol = {r["m"]: (r["vol"] or ZERO, r["disc"] or ZERO) for r in lines}
-
-    def key(d):
-        return d.date() if hasattr(d, "date") else d
-
-    cash = {key(k): v for k, v in cash.items()}
-    vol = {key(k): v for k, v in vol.items()}
+    rows = {
+        r["month"]: r
+        for r in RevenueMonth.objects.filter(
+            partner=partner, currency=currency, month__gte=month_list[0], month__lte=month_list[-1]
+        )
+        .values("month")
+        .annotate(cashback=Sum(CASHBACK_TOTAL), discounts=Sum("discounts"), volume=Sum("volume"))
+        .order_by()
+    }
     out = [
         MonthTotal(
             month=m,
-            cashback=_q(cash.get(m)),
-            discounts=_q(vol.get(m, (ZERO, ZERO))[1]),
-            volume=_q(vol.get(m, (ZERO, ZERO))[0]),
+            cashback=_q(rows.get(m, {}).get("cashback")),
+            discounts=_q(rows.get(m, {}).get("discounts")),
+            volume=_q(rows.get(m, {}).get("volume")),
         )
         for m in month_list
     ]
@@ -204,19 +293,13 @@ def revenue_by_month(*, partner: Organization, currency: str, months: int = 12) 
 
 
 def revenue_by_category(*, partner: Organization, currency: str) -> list[dict]:
-    since = timezone.now() - relativedelta(months=12)
+    """Per category over the rolling 12 months (the months of the chart)."""
+    first, last = _window()
     rows = (
-        partner_lines(partner=partner, since=since)
-        .filter(invoice__currency=currency)
+        RevenueMonth.objects.filter(partner=partner, currency=currency, month__gte=first, month__lte=last)
         .values("category")
-        .annotate(volume=Sum("public_amount"), net=Sum("net_amount"), lines=Count("id"))
+        .annotate(volume=Sum("volume"), discounts=Sum("discounts"), cashback=Sum(CASHBACK_TOTAL))
         .order_by("category")
-    )
-    cash = dict(
-        CashbackEntry.objects.filter(partner=partner, currency=currency, created_at__gte=since)
-        .values("category")
-        .annotate(t=Sum("amount"))
-        .values_list("category", "t")
     )
     labels = dict(ProductType.Category.choices)
     return [
@@ -224,66 +307,77 @@ def revenue_by_category(*, partner: Organization, currency: str) -> list[dict]:
             "category": r["category"],
             "label": labels.get(r["category"], r["category"]),
             "volume": _q(r["volume"]),
-            "discounts": _q((r["volume"] or ZERO) - (r["net"] or ZERO)),
-            "cashback": _q(cash.get(r["category"])),
+            "discounts": _q(r["discounts"]),
+            "cashback": _q(r["cashback"]),
         }
         for r in rows
+        if _q(r["volume"]) or _q(r["discounts"]) or _q(r["cashback"])
     ]
+
+
+def _client_row(row: RevenueClient) -> dict:
+    return {
+        "client_id": row.client_id,
+        "client": row.client.name,
+        "currency": row.currency,
+        "volume": _q(row.volume),
+        "cashback_earned": _q(row.cashback_earned + row.cashback_reversed),
+        "discounts_received": _q(row.discounts),
+        "total_paid": _q(row.paid),
+    }
+
+
+def _revenue_clients(*, partner: Organization, currency: str) -> QuerySet[RevenueClient]:
+    """Largest volume first (index `revenue_client_top`), with the client's name joined."""
+    return (
+        RevenueClient.objects.filter(partner=partner, currency=currency)
+        .select_related("client")
+        .only(
+            "client_id",
+            "client__name",
+            "currency",
+            "volume",
+            "discounts",
+            "paid",
+            "cashback_earned",
+            "cashback_reversed",
+        )
+        .order_by("-volume", "client_id")
+    )
 
 
 def revenue_by_client(
     *, partner: Organization, currency: str | None = None, client_ids: list[int] | None = None
 ) -> list[dict]:
-    """Per client: cashback earned, discounts received and total paid (PS-16 columns).
+    """Per client: cashback earned, discounts received and total paid (PS-16 columns), by name.
 
     `cashback_earned`: earned cashback net of reversals; `discounts_received`: the
     rebate on lines the partner paid for that client; `total_paid`: what was paid
     on invoices for that client (by the partner or the client) for lines it manages.
-    With `client_ids`, only those clients (a page of PS-16's list).
+    With `client_ids`, only those clients (a page of PS-16's list). Every client
+    otherwise: the console pages it (`revenue_clients_page`) and the CSV streams it.
     """
-    currency = currency or partner.currency
-    cash_entries = CashbackEntry.objects.filter(partner=partner, currency=currency)
-    lines = partner_lines(partner=partner).filter(invoice__currency=currency)
+    qs = _revenue_clients(partner=partner, currency=currency or partner.currency)
     if client_ids is not None:
-        cash_entries = cash_entries.filter(client_id__in=client_ids)
-        lines = lines.filter(client_id__in=client_ids)
-    cash = defaultdict(lambda: ZERO)
-    for row in cash_entries.exclude(status=CashbackEntry.Status.PENDING).values("client_id").annotate(t=Sum("amount")):
-        cash[row["client_id"]] = row["t"] or ZERO
-    lines = lines.values("client_id").annotate(
-        public=Sum("public_amount"),
-        net=Sum("net_amount"),
-        paid=Sum("net_amount", filter=Q(invoice__status=Invoice.Status.PAID)),
-    )
-    by_client = {r["client_id"]: r for r in lines}
-    ids = set(cash) | set(by_client)
-    names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name"))
-    out = []
-    for cid in sorted(ids, key=lambda i: names.get(i, "")):
-        r = by_client.get(cid, {})
-        out.append(
-            {
-                "client_id": cid,
-                "client": names.get(cid, ""),
-                "currency": currency,
-                "cashback_earned": _q(cash[cid]),
-                "discounts_received": _q((r.get("public") or ZERO) - (r.get("net") or ZERO)),
-                "total_paid": _q(r.get("paid")),
-            }
-        )
-    return out
+        qs = qs.filter(client_id__in=client_ids)
+    return sorted((_client_row(r) for r in qs), key=lambda r: r["client"])
 
 
-def rolling_volume(*, partner: Organization) -> dict:
-    """PP-4: volume managed through the program over the last 12 months vs the minimum."""
-    currency = partner.currency
-    since = timezone.now() - relativedelta(months=12)
-    volume = (
-        partner_lines(partner=partner, since=since)
-        .filter(invoice__currency=currency)
-        .aggregate(t=Sum("public_amount"))["t"]
-        or ZERO
-    )
+def revenue_clients_page(*, partner: Organization, currency: str, page: str | int | None = None):
+    """BL-7: one page of the by-client table, top clients by volume (names for that page only)."""
+    paginator = Paginator(_revenue_clients(partner=partner, currency=currency), REVENUE_CLIENTS_PER_PAGE)
+    current = paginator.get_page(page)
+    current.object_list = [_client_row(r) for r in current.object_list]
+    return current
+
+
+def revenue_clients_all(*, partner: Organization, currency: str) -> Iterator[dict]:
+    """Every client of the partner, largest volume first, read in chunks (the CSV export)."""
+    for row in _revenue_clients(partner=partner, currency=currency).iterator(chunk_size=2000):
+        yield _client_row(row)
+
+
+def _minimum_status(*, currency: str, volume: Decimal) -> dict:
     minimum = MINIMUM_VOLUME[currency]
     return {
         "currency": currency,
@@ -294,13 +388,34 @@ def rolling_volume(*, partner: Organization) -> dict:
     }
 
 
+def rolling_volume(*, partner: Organization) -> dict:
+    """PP-4: volume managed through the program over the rolling 12 months vs the minimum."""
+    first, last = _window()
+    volume = (
+        RevenueMonth.objects.filter(
+            partner=partner, currency=partner.currency, month__gte=first, month__lte=last
+        ).aggregate(t=Sum("volume"))["t"]
+        or ZERO
+    )
+    return _minimum_status(currency=partner.currency, volume=volume)
+
+
 def partners_below_minimum(*, user, partners) -> list[dict]:
-    """PP-4: staff only. `partners` is an iterable of partner orgs."""
+    """PP-4: staff only. `partners` is an iterable of partner orgs; one query for all of them."""
     if not getattr(user, "is_staff", False):
         return []
+    partners = list(partners)
+    first, last = _window()
+    volumes = {
+        (r["partner_id"], r["currency"]): r["t"] or ZERO
+        for r in RevenueMonth.objects.filter(partner__in=partners, month__gte=first, month__lte=last)
+        .values("partner_id", "currency")
+        .annotate(t=Sum("volume"))
+        .order_by()
+    }
     out = []
     for partner in partners:
-        vol = rolling_volume(partner=partner)
+        vol = _minimum_status(currency=partner.currency, volume=volumes.get((partner.pk, partner.currency), ZERO))
         if not vol["reached"]:
             out.append({"partner": partner, **vol})
     return out

@@ -21,7 +21,7 @@ from clients.tenancy import Access
 from portal.errors import InvalidInput, NotAllowed, RuleViolation
 from portal.outbox import email_enqueue
 
-from . import partner_terms
+from . import partner_terms, summary
 from .gateway import get_gateway
 from .models import (
     PERIOD_MONTHS,
@@ -198,6 +198,7 @@ def invoice_issue(
             payer_address=", ".join(p for p in [payer.street, f"{payer.postal_code} {payer.city}".strip()] if p),
             payer_country=payer.country,
         )
+        created_lines, created_entries = [], []
         for data, public_amount, net_amount in computed:
             line = InvoiceLine.objects.create(
                 invoice=invoice,
@@ -216,9 +217,10 @@ def invoice_issue(
                 managing_partner=data.managing_partner,
                 partner_rate=data.partner_rate,
             )
+            created_lines.append(line)
             if data.cashback and data.managing_partner is not None and data.partner_rate > 0:
                 # BL-5: public price (after tiers) × the managing partner's rate.
-                CashbackEntry.objects.create(
+                entry = CashbackEntry.objects.create(
                     partner=data.managing_partner,
                     invoice_line=line,
                     client=data.client,
@@ -229,6 +231,8 @@ def invoice_issue(
                     status=CashbackEntry.Status.PENDING,
                     created_at=now,
                 )
+                created_entries.append(entry)
+        summary.record_issue(invoice=invoice, lines=created_lines, entries=created_entries)
         audit_record(
             action="invoice.issued",
             org=payer,
@@ -448,7 +452,8 @@ def _mark_paid(*, invoice: Invoice, payment: Payment, user) -> None:
     invoice.status = Invoice.Status.PAID
     invoice.paid_at = payment.created_at
     invoice.save(update_fields=["status", "paid_at"])
-    _cashback_earn(invoice=invoice)
+    earned = _cashback_earn(invoice=invoice)
+    summary.record_payment(invoice=invoice, earned=earned)
     audit_record(
         action="invoice.paid",
         org=invoice.org,
@@ -586,7 +591,8 @@ def invoice_credit(*, invoice: Invoice, by=None, reason: str = "") -> Invoice:
             status=Invoice.Status.PAID,
             paid_at=now,
         )
-        for line in original.lines.all():
+        original_lines, reversals = list(original.lines.all()), []
+        for line in original_lines:
             credit_line = InvoiceLine.objects.create(
                 invoice=note,
                 description=_("Credit: %(line)s") % {"line": line.description},
@@ -619,6 +625,7 @@ def invoice_credit(*, invoice: Invoice, by=None, reason: str = "") -> Invoice:
                     reverses=entry,
                     created_at=now,
                 )
+                reversals.append(reversal)
                 if entry.status == CashbackEntry.Status.EARNED:
                     BalanceEntry.objects.create(
                         account=prepaid_account_for(org=entry.partner, currency=entry.currency),
@@ -639,6 +646,12 @@ def invoice_credit(*, invoice: Invoice, by=None, reason: str = "") -> Invoice:
         else:
             original.status = Invoice.Status.CANCELLED
             original.save(update_fields=["status"])
+        summary.record_credit(
+            original=original,
+            lines=original_lines,
+            reversals=reversals,
+            cancelled=original.status == Invoice.Status.CANCELLED,
+        )
         audit_record(
             action="invoice.credited",
             org=original.org,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from clients.views import OrgViewMixin
 from portal.errors import RuleViolation
 
 from . import partner_terms, selectors, services
-from .models import PaymentMethod, Period
+from .models import Invoice, PaymentMethod, Period
 
 
 def org_edit_url() -> str:
@@ -126,18 +127,44 @@ class ProductRenewView(OrgViewMixin, View):
 
 
 class InvoicesView(OrgViewMixin, View):
+    """The invoice list: keyset pages of 50 (no COUNT), the status filter and a client
+    filter — a select up to 100 clients, a search field (name or slug) beyond (issue 9)."""
+
     capability = "billing.view"
 
     def get(self, request):
-        clients = selectors.invoice_clients(access=self.access)
-        client = clients.filter(slug=request.GET.get("client", "")).first()
-        invoices = selectors.invoices_visible_to(
-            access=self.access, client=client, status=request.GET.get("status", "")
-        )
+        status = request.GET.get("status", "")
+        status = status if status in Invoice.Status.values else ""
+        term = request.GET.get("client", "").strip()[:200]
+        client_ids = selectors.invoice_client_ids(access=self.access)
+        searching = len(client_ids) > selectors.CLIENT_SELECT_MAX
+        clients = [] if searching else list(selectors.invoice_clients(access=self.access, ids=client_ids))
+        matched = None
+        if term:
+            matched = selectors.invoice_client_search(access=self.access, term=term, ids=client_ids)
+            if not matched:
+                messages.error(request, _("No client matches “%(term)s”.") % {"term": term})
+        if matched == []:
+            page = selectors.InvoicePage(invoices=[])
+        else:
+            invoices = selectors.invoices_visible_to(access=self.access, status=status, clients=matched)
+            page = selectors.invoice_page(
+                invoices, after=request.GET.get("after", ""), before=request.GET.get("before", "")
+            )
+        filters = urlencode({k: v for k, v in {"client": term, "status": status}.items() if v})
         return render(
             request,
             "billing/invoices.html",
-            {"invoices": invoices[:200], "clients": clients, "client": client, "status": request.GET.get("status", "")},
+            {
+                "invoices": page.invoices,
+                "page": page,
+                "filters": filters,
+                "clients": clients,
+                "searching": searching,
+                "client_term": term,
+                "client": matched[0] if matched and len(matched) == 1 else None,
+                "status": status,
+            },
         )
 
 
@@ -245,8 +272,15 @@ class CashbackView(OrgViewMixin, View):
         return redirect("billing:cashback")
 
 
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer in a streaming response."""
+
+    def write(self, value):
+        return value
+
+
 class RevenueView(OrgViewMixin, View):
-    """BL-7, PP-4: the partner revenue console."""
+    """BL-7, PP-4: the partner revenue console, read from the summary tables (issue 9)."""
 
     capability = "cashback.view"
     fmt = "html"
@@ -257,38 +291,55 @@ class RevenueView(OrgViewMixin, View):
             raise Http404
         currency = org.currency
         months = selectors.revenue_by_month(partner=org, currency=currency)
-        by_client = selectors.revenue_by_client(partner=org, currency=currency)
         by_category = selectors.revenue_by_category(partner=org, currency=currency)
         if self.fmt == "csv":
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = 'attachment; filename="revenue.csv"'
-            writer = csv.writer(response)
-            writer.writerow(["section", "key", "currency", "cashback", "discounts", "volume_or_paid"])
-            for m in months:
-                writer.writerow(["month", m.month.strftime("%Y-%m"), currency, m.cashback, m.discounts, m.volume])
-            for c in by_client:
-                writer.writerow(
-                    ["client", c["client"], currency, c["cashback_earned"], c["discounts_received"], c["total_paid"]]
-                )
-            for c in by_category:
-                writer.writerow(["category", c["category"], currency, c["cashback"], c["discounts"], c["volume"]])
-            return response
+            return self._csv(org=org, currency=currency, months=months, by_category=by_category)
+        rebill_ids = selectors.invoice_client_ids(access=self.access)
+        rebill_search = len(rebill_ids) > selectors.CLIENT_SELECT_MAX
         return render(
             request,
             "billing/revenue.html",
             {
                 "months": months,
-                "by_client": by_client,
+                "clients_page": selectors.revenue_clients_page(
+                    partner=org, currency=currency, page=request.GET.get("page")
+                ),
                 "by_category": by_category,
                 "currency": currency,
                 "volume": selectors.rolling_volume(partner=org),
-                "rebill_clients": selectors.invoice_clients(access=self.access),
+                "has_rebill_clients": bool(rebill_ids),
+                "rebill_search": rebill_search,
+                "rebill_clients": []
+                if rebill_search
+                else selectors.invoice_clients(access=self.access, ids=rebill_ids),
             },
         )
 
+    def _csv(self, *, org, currency, months, by_category):
+        """Every client, streamed from the summary in chunks (a 10,000-client partner too)."""
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield writer.writerow(["section", "key", "currency", "cashback", "discounts", "volume_or_paid"])
+            for m in months:
+                yield writer.writerow(["month", m.month.strftime("%Y-%m"), currency, m.cashback, m.discounts, m.volume])
+            for c in selectors.revenue_clients_all(partner=org, currency=currency):
+                yield writer.writerow(
+                    ["client", c["client"], currency, c["cashback_earned"], c["discounts_received"], c["total_paid"]]
+                )
+            for c in by_category:
+                yield writer.writerow(["category", c["category"], currency, c["cashback"], c["discounts"], c["volume"]])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="revenue.csv"'
+        return response
+
 
 class RebillCsvView(OrgViewMixin, View):
-    """BL-10: what to re-invoice each client, for a partner that pays."""
+    """BL-10: what to re-invoice each client, for a partner that pays.
+
+    `?client=` is a slug (the links) or, from the search field of a partner with many
+    clients, a name among the clients on its invoices."""
 
     capability = "billing.view"
 
@@ -297,10 +348,15 @@ class RebillCsvView(OrgViewMixin, View):
         if self.access.is_acting_for_client or not selectors.is_partner(org=org):
             raise Http404
         client = None
-        if request.GET.get("client"):
-            client = Organization.objects.filter(slug=request.GET["client"]).first()
+        term = request.GET.get("client", "").strip()
+        if term:
+            client = Organization.objects.filter(slug=term).first()
             if client is None:
-                raise Http404
+                found = selectors.invoice_client_search(access=self.access, term=term, limit=2)
+                client = found[0] if len(found) == 1 else None
+            if client is None:
+                messages.error(request, _("No single client matches “%(term)s”.") % {"term": term[:200]})
+                return redirect("billing:revenue")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         name = f"rebill-{client.slug}.csv" if client else "rebill.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
