@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Organization
 
@@ -28,3 +29,79 @@ def audit_record(
         target_repr=str(target)[:300] if target is not None else "",
         details=details or {},
     )
+
+
+# AU-1: what the audit trail shows for each action code (the code itself is stored and
+# stays stable for the API and exports). Every app records its actions through
+# `audit_record`, so the labels of every app's codes live here, in one table, as plain
+# strings (no import of the higher apps). An unknown code is shown as it is.
+ACTION_LABELS: dict[str, str] = {
+    # clients
+    "org.created": _("Organization created"),
+    "org.updated": _("Organization details changed"),
+    "org.vat_changed": _("VAT number changed"),
+    "member.invited": _("Member invited"),
+    "member.invitation_resent": _("Member invitation sent again"),
+    "member.invitation_revoked": _("Member invitation revoked"),
+    "member.joined": _("Member joined"),
+    "member.left": _("Member left"),
+    "member.removed": _("Member removed"),
+    "member.role_changed": _("Member role changed"),
+    "token.created": _("API access token created"),
+    "token.revoked": _("API access token revoked"),
+    # partners
+    "partner.access": _("Partner opened the account"),
+    "partner.application_submitted": _("Partner application submitted"),
+    "partner.application_approved": _("Partner application approved"),
+    "partner.application_rejected": _("Partner application rejected"),
+    "partner.collaborator_rights_set": _("Collaborator rights changed"),
+    "partner.perk_claimed": _("WordPress catalog access claimed"),
+    "partner.profile_updated": _("Directory profile changed"),
+    "partner.require_mfa": _("Two-factor authentication requirement changed"),
+    "partnership.invited": _("Partnership invitation sent"),
+    "partnership.resent": _("Partnership invitation sent again"),
+    "partnership.accepted": _("Partnership accepted"),
+    "partnership.acknowledged": _("Granted rights reviewed by the partner"),
+    "partnership.declined": _("Partnership invitation declined"),
+    "partnership.withdrawn": _("Partnership invitation withdrawn"),
+    "partnership.expired": _("Partnership invitation expired"),
+    "partnership.ended": _("Partnership ended"),
+    "partnership.end_date_set": _("Partnership end date set"),
+    "partnership.payment_method_changed": _("Payment method changed"),
+    "partnership.products_changed": _("Managed products changed"),
+    "partnership.require_partner_mfa": _("Two-factor authentication for partner people changed"),
+    # billing
+    "invoice.issued": _("Invoice issued"),
+    "invoice.paid": _("Invoice paid"),
+    "invoice.payment_failed": _("Invoice payment failed"),
+    "invoice.credited": _("Credit note issued"),
+    "order.renewed": _("Product renewed"),
+    "payout.requested": _("Payout requested"),
+    "payout.paid": _("Payout settled"),
+    # tickets
+    "support.code_lookup": _("Support code looked up by support staff"),
+    "support.code_regenerated": _("Support code regenerated"),
+    "support.plan_changed": _("Premium Support plan changed"),
+    "support_access.granted": _("Temporary support access granted"),
+    "support_access.revoked": _("Temporary support access revoked"),
+    "support_access.expired": _("Temporary support access expired"),
+    "support_access.used": _("Temporary support access used by support staff"),
+    "support_access.denied": _("Support staff refused outside the granted access"),
+    # tenders
+    "tender.requested": _("Quote request sent"),
+    "tender.confirmed": _("Quote request confirmed"),
+    "tender.published": _("Quote request published"),
+    "tender.quoted": _("Quote sent"),
+    "tender.declined": _("Quote request declined"),
+    "tender.awarded": _("Quote accepted"),
+    "tender.closed": _("Quote request closed"),
+    "tender.reviewed": _("Partner reviewed"),
+    "tender.review_answered": _("Review answered"),
+    "tender.subscription_changed": _("Quote request preferences changed"),
+}
+
+
+def action_label(code: str) -> str:
+    """The reader's-language label of an audit action code, or the code itself when unknown."""
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else code

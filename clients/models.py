@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import identifiers
 
@@ -106,10 +107,10 @@ class MemberInvitation(models.Model):
     """ORG-6: single-use, expires after 7 days."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        ACCEPTED = "accepted", _("accepted")
-        REVOKED = "revoked", _("revoked")
-        EXPIRED = "expired", _("expired")
+        PENDING = "pending", pgettext_lazy("invitation status", "pending")
+        ACCEPTED = "accepted", pgettext_lazy("invitation status", "accepted")
+        REVOKED = "revoked", pgettext_lazy("invitation status", "revoked")
+        EXPIRED = "expired", pgettext_lazy("invitation status", "expired")
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email"))
@@ -173,6 +174,13 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's language (`clients.audit.ACTION_LABELS`), else its code."""
+        from .audit import action_label
+
+        return action_label(self.action)
+
 
 class AccessToken(models.Model):
     """Personal access token for scripts: hashed at rest, scoped to one org,
@@ -231,9 +239,9 @@ class Product(models.Model):
     """A product an org owns (BL-2: always the client's org, whoever pays)."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        SUSPENDED = "suspended", _("suspended")
-        EXPIRED = "expired", _("expired")
+        ACTIVE = "active", pgettext_lazy("product status", "active")
+        SUSPENDED = "suspended", pgettext_lazy("product status", "suspended")
+        EXPIRED = "expired", pgettext_lazy("product status", "expired")
 
     org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="products")
     product_type = models.ForeignKey(ProductType, on_delete=models.PROTECT, related_name="products")

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients.models import Organization, Product, ProductType
 
@@ -90,9 +91,9 @@ class PartnerApplication(models.Model):
     """PP-1..PP-3."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("submitted")
-        APPROVED = "approved", _("approved")
-        REJECTED = "rejected", _("rejected")
+        SUBMITTED = "submitted", pgettext_lazy("application status", "submitted")
+        APPROVED = "approved", pgettext_lazy("application status", "approved")
+        REJECTED = "rejected", pgettext_lazy("application status", "rejected")
 
     class Currency(models.TextChoices):
         CHF = "CHF", "CHF"
@@ -138,8 +139,8 @@ class PartnerProfile(models.Model):
     """One per approved partner org."""
 
     class Status(models.TextChoices):
-        APPROVED = "approved", _("approved")
-        SUSPENDED = "suspended", _("suspended")
+        APPROVED = "approved", pgettext_lazy("partner status", "approved")
+        SUSPENDED = "suspended", pgettext_lazy("partner status", "suspended")
 
     org = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="partner_profile")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.APPROVED)
@@ -202,12 +203,12 @@ class Partnership(models.Model):
         PARTNER_PAYS = "partner_pays", _("partner pays")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        ACTIVE = "active", _("active")
-        DECLINED = "declined", _("declined")
-        WITHDRAWN = "withdrawn", _("withdrawn")
-        EXPIRED = "expired", _("expired")
-        ENDED = "ended", _("ended")
+        PENDING = "pending", pgettext_lazy("partnership status", "pending")
+        ACTIVE = "active", pgettext_lazy("partnership status", "active")
+        DECLINED = "declined", pgettext_lazy("partnership status", "declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("partnership status", "withdrawn")
+        EXPIRED = "expired", pgettext_lazy("partnership status", "expired")
+        ENDED = "ended", pgettext_lazy("partnership status", "ended")
 
     class Side(models.TextChoices):
         PARTNER = "partner", _("partner")
@@ -331,6 +332,15 @@ class PartnershipProduct(models.Model):
         return f"{self.product} ← {self.partnership.partner}"
 
 
+# PS-13: the collaborator right codes (`CollaboratorRights.rights`, the API) and their labels.
+RIGHT_LABELS: dict[str, str] = {
+    "view": _("view"),
+    "manage_products": _("manage products"),
+    "order": _("order and renew"),
+    "billing": _("billing"),
+}
+
+
 class CollaboratorRights(models.Model):
     """PS-13: what a partner's collaborator may do for which clients."""
 
@@ -366,6 +376,11 @@ class CollaboratorRights(models.Model):
         if self.can_billing:
             out.append("billing")
         return out
+
+    @property
+    def right_labels(self) -> list[str]:
+        """The rights in the reader's language (`RIGHT_LABELS`), unknown codes as they are."""
+        return [str(RIGHT_LABELS.get(code, code)) for code in self.rights]
 
 
 class ClientPartnerSettings(models.Model):

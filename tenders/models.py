@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients import identifiers
 from clients.models import Organization, ProductType
@@ -51,10 +52,10 @@ class TenderLanguage(models.TextChoices):
 
 class TenderRequest(models.Model):
     class Status(models.TextChoices):
-        AWAITING_CONFIRMATION = "awaiting_confirmation", _("awaiting confirmation")
-        PUBLISHED = "published", _("open")
-        AWARDED = "awarded", _("awarded")
-        CLOSED = "closed", _("closed")
+        AWAITING_CONFIRMATION = "awaiting_confirmation", pgettext_lazy("tender status", "awaiting confirmation")
+        PUBLISHED = "published", pgettext_lazy("tender status", "open")
+        AWARDED = "awarded", pgettext_lazy("tender status", "awarded")
+        CLOSED = "closed", pgettext_lazy("tender status", "closed")
 
     contact_name = models.CharField(_("contact name"), max_length=NAME_MAX)
     email = models.EmailField(_("email"))
@@ -189,10 +190,10 @@ class TenderQuote(models.Model):
     """A partner's answer to a request (TD-3): a quote, or a decline with a reason (TD-4)."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("submitted")
-        ACCEPTED = "accepted", _("accepted")
-        NOT_SELECTED = "not_selected", _("not selected")
-        DECLINED = "declined", _("declined")
+        SUBMITTED = "submitted", pgettext_lazy("quote status", "submitted")
+        ACCEPTED = "accepted", pgettext_lazy("quote status", "accepted")
+        NOT_SELECTED = "not_selected", pgettext_lazy("quote status", "not selected")
+        DECLINED = "declined", pgettext_lazy("quote status", "declined")
 
     request = models.ForeignKey(TenderRequest, on_delete=models.CASCADE, related_name="quotes")
     partner = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="tender_quotes")

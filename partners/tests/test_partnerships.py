@@ -657,7 +657,7 @@ def test_ps16_figures_come_from_registered_provider(client, world, monkeypatch):
     monkeypatch.setattr(selectors, "_client_figures_providers", [provider])
     client.force_login(world.partner_rep)
     page = client.get(reverse("partners:clients")).content.decode()
-    assert "12.50 CHF" in page and "99.90 CHF" in page
+    assert "CHF\u00a012.50" in page and "CHF\u00a099.90" in page  # issue 8: |money
     csv = client.get(reverse("partners:clients"), {"format": "csv"}).content.decode()
     assert "12.50" in csv and "3.00" in csv
 

@@ -216,7 +216,7 @@ def test_td4_private_link_shows_quotes(world, tender):
     response = Client().get(f"/tenders/r/{tender.token}/")
     assert response.status_code == 200
     assert b"Our offer" in response.content
-    assert b"1234.00" in response.content
+    assert "CHF\u00a01,234.00" in response.content.decode()  # issue 8: |money
 
 
 def test_td4_bad_private_token_404(world, tender):
