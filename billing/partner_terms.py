@@ -108,6 +108,11 @@ def is_partner(*, org: Organization) -> bool:
     return partner_selectors.is_approved_partner(org=org)
 
 
+def access_is_partner(*, access) -> bool:
+    """`is_partner` for the acting org, once per request."""
+    return partner_selectors.access_is_approved_partner(access=access)
+
+
 def clients_of(*, partner: Organization):
     return partner_selectors.clients_of(partner=partner)
 

@@ -34,6 +34,15 @@ class Access:
     partnership: Any = None
     actor_org: Organization | None = None
     scope: dict = field(default_factory=dict)
+    # Per-request answers that several parts of one page ask for (the layout asks
+    # "is this org an approved partner?" from four partials): see `remember`.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def remember(self, key: str, compute: Callable[[], Any]) -> Any:
+        """`compute()` once per Access, i.e. once per request for `request.acting`."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     @property
     def role(self) -> str | None:

@@ -46,6 +46,14 @@ def is_approved_partner(*, org: Organization | None) -> bool:
     return PartnerProfile.objects.filter(org=org, status=PartnerProfile.Status.APPROVED).exists()
 
 
+def access_is_approved_partner(*, access) -> bool:
+    """`is_approved_partner` for the acting org, asked once per request (nav partials,
+    dashboard cards and the page itself all ask)."""
+    if access is None:
+        return False
+    return access.remember("partners.approved", lambda: is_approved_partner(org=access.org))
+
+
 def full_partnership_of(*, client: Organization) -> Partnership | None:
     """The client's active full-access partnership (PS-7: at most one)."""
     return (

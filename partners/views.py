@@ -92,7 +92,7 @@ class ApplyView(OwnOrgMixin, View):
         return {
             "form": form,
             "applications": selectors.applications_for(org=self.access.org),
-            "is_partner": selectors.is_approved_partner(org=self.access.org),
+            "is_partner": selectors.access_is_approved_partner(access=self.access),
         }
 
     def get(self, request):

@@ -11,7 +11,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from clients.models import Organization, ProductType, Role
 from clients.tenancy import Access
 from partners.models import PartnerProfile
-from partners.selectors import is_approved_partner
+from partners.selectors import access_is_approved_partner
 
 from .models import PartnerReview, TenderDelivery, TenderQuote, TenderRequest
 
@@ -26,7 +26,7 @@ def tender_inbox_allowed(*, access: Access | None) -> bool:
     """TD-2: only approved partners (legal reps and administrators) have an inbox."""
     if access is None or access.is_acting_for_client or not access.can("tenders.view"):
         return False
-    return is_approved_partner(org=access.org)
+    return access_is_approved_partner(access=access)
 
 
 def partner_recipients(*, org: Organization):

@@ -23,5 +23,5 @@ def partners_todo(access) -> dict:
     return {
         "to_answer": to_answer,
         "to_review": to_review,
-        "is_partner": selectors.is_approved_partner(org=access.org),
+        "is_partner": selectors.access_is_approved_partner(access=access),
     }

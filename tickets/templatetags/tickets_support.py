@@ -18,17 +18,22 @@ def support_widget_data(context) -> dict | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
+    cached = getattr(request, "_support_widget_data", None)
+    if cached is not None:  # the widget and the dashboard card both ask
+        return cached
     from tickets import selectors, services
 
     access = acting(request)
     plan = None
     if access is not None and not access.is_acting_for_client:
         plan = selectors.support_plan_of(org=access.org)
-    return {
+    data = {
         "code": services.support_code_for(user=user),
         "plan": plan,
         "can_open_support": access is not None and access.can("support.view"),
     }
+    request._support_widget_data = data
+    return data
 
 
 def _render_block(lines: list[str]) -> list[str]:

@@ -1,0 +1,103 @@
+"""Issue 9: what the shared layout costs on every manager page (docs/benchmarks.md).
+
+The nav partials and dashboard cards of several apps all ask whether the acting
+org is an approved partner; it is asked of the database once per request
+(`Access.remember`). Session activity (SEC-3's sessions list) is written at most
+once a minute per session, not on every page view.
+"""
+
+from __future__ import annotations
+
+import pytest
+from allauth.usersessions.models import UserSession
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from freezegun import freeze_time
+
+from clients.tenancy import SESSION_ORG_KEY, access_for
+from partners.selectors import access_is_approved_partner
+from partners.tests.factories import OrganizationFactory, PartnerProfileFactory, member
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Tr0ub4dor&3-horse"
+
+
+def _partner_browser() -> tuple[Client, object]:
+    org = OrganizationFactory()
+    PartnerProfileFactory(org=org)
+    user = member(org)
+    browser = Client()
+    assert browser.post("/accounts/login/", {"login": user.email, "password": PASSWORD}).status_code == 302
+    session = browser.session
+    session[SESSION_ORG_KEY] = org.pk
+    session.save()
+    return browser, user
+
+
+def _queries_on(queries, table: str, verb: str = "SELECT") -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].startswith(verb) and f'"{table}"' in q["sql"]]
+
+
+def test_perf_layout_asks_partner_status_once_per_page():
+    browser, _user = _partner_browser()
+    browser.get("/manager/")
+    with CaptureQueriesContext(connection) as ctx:
+        response = browser.get("/manager/")
+
+    assert response.status_code == 200
+    assert b"Partner program" in response.content  # the partner's nav is there
+    assert len(_queries_on(ctx.captured_queries, "partners_partnerprofile")) == 1
+
+
+def test_perf_access_remembers_partner_status_for_its_own_lifetime_only():
+    org = OrganizationFactory()
+    user = member(org)
+    first = access_for(user=user, org=org)
+    assert access_is_approved_partner(access=first) is False
+
+    PartnerProfileFactory(org=org)
+
+    assert access_is_approved_partner(access=first) is False  # same request: remembered
+    assert access_is_approved_partner(access=access_for(user=user, org=org)) is True  # next request
+
+
+def test_sec3_session_activity_written_once_per_interval():
+    cache.clear()
+    with freeze_time("2026-11-27 10:00:00"):
+        browser, user = _partner_browser()
+        browser.get("/manager/")
+        with CaptureQueriesContext(connection) as ctx:
+            assert browser.get("/manager/").status_code == 200
+            assert browser.get("/manager/partners/").status_code in (200, 302)
+        seen = UserSession.objects.get(user=user).last_seen_at
+
+    assert _queries_on(ctx.captured_queries, "usersessions_usersession", "UPDATE") == []
+    with freeze_time("2026-11-27 10:02:00"):
+        cache.clear()  # the locmem cache doesn't follow freezegun's clock: expire the mark by hand
+        assert browser.get("/manager/").status_code == 200
+    assert UserSession.objects.get(user=user).last_seen_at > seen
+
+
+def test_sec3_session_activity_written_at_once_when_the_browser_changes():
+    cache.clear()
+    browser, user = _partner_browser()
+    browser.get("/manager/")
+    before = UserSession.objects.get(user=user)
+
+    assert browser.get("/manager/", HTTP_USER_AGENT="Other browser/1.0").status_code == 200
+
+    after = UserSession.objects.get(user=user)
+    assert after.user_agent == "Other browser/1.0"
+    assert after.last_seen_at >= before.last_seen_at
+
+
+def test_sec3_sessions_list_shows_last_activity():
+    browser, _user = _partner_browser()
+
+    response = browser.get("/accounts/sessions/")
+
+    assert response.status_code == 200
+    assert b"Last seen at" in response.content
