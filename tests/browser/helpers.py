@@ -284,6 +284,8 @@ class Journey:
                 qs = qs.filter(template__icontains=template_contains)
             email = qs.first()
             if email is not None and (self.worker is None or email.status == OutboxEmail.Status.SENT):
+                if self.worker is not None:  # sent by the worker subprocess: it is in its mail store
+                    self.worker.wait_for_message(str(email.pk))
                 return email
             if time.monotonic() > end:
                 sent = list(OutboxEmail.objects.filter(to__iexact=to).values_list("template", "subject", "status"))

@@ -75,8 +75,9 @@ def test_journey8_visitor_requests_quote_confirms_partner_quotes_visitor_accepts
     mail = journey.email(to=visitor_email, template_contains="quote_received")
     journey.goto(journey.link_in(mail, "/tenders/r/"))
     journey.check("private-request", mobile=True)
-    row = page.locator("main tr").filter(has_text="3200")
+    row = page.locator("main tr").filter(has_text=partner.name)
     assert row.count() == 1, "the quote is listed on the private page"
+    assert "3,200.00" in row.inner_text(), f"the amount in the reader's format: {row.inner_text()!r}"
     page.once("dialog", lambda dialog: dialog.accept())
     row.get_by_role("button", name="Accept").click()
     page.wait_for_load_state()
