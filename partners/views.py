@@ -18,6 +18,7 @@ from clients.models import Product
 from clients.tenancy import acting, switch_org
 from clients.views import OrgViewMixin
 from portal.errors import RuleViolation
+from portal.paging import page_without_count
 
 from . import forms, selectors, services
 from .access import mfa_blocked, user_has_mfa
@@ -196,8 +197,7 @@ class ClientsView(PartnerMixin, View):
             rows = list(qs)
             selectors.attach_client_figures(partner=access.org, partnerships=rows)
             return _clients_csv(rows)
-        page = Paginator(qs, 25).get_page(request.GET.get("page"))
-        page.object_list = list(page.object_list)
+        page = page_without_count(qs, request.GET.get("page"), 25)  # no COUNT over 10,000 clients
         selectors.attach_client_figures(partner=access.org, partnerships=page.object_list)
         for p in page:
             p.managed_count = p.client_products_count if p.is_full else p.products_count

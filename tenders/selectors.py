@@ -6,7 +6,8 @@ Partner profiles are read through `partners` (models and selectors); nothing in
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from clients.models import Organization, ProductType, Role
 from clients.tenancy import Access
@@ -74,14 +75,18 @@ def tender_inbox(
 
 
 def tender_inbox_new_count(*, access: Access | None) -> int:
+    """Unread published requests; the nav badge, the dashboard and the inbox all ask, once per request."""
     if not tender_inbox_allowed(access=access):
         return 0
-    return (
-        TenderDelivery.objects.filter(
-            partner=access.org, seen_at__isnull=True, request__status=TenderRequest.Status.PUBLISHED
-        )
-        .values("pk")
-        .count()
+    return access.remember(
+        "tenders.new_count",
+        lambda: (
+            TenderDelivery.objects.filter(
+                partner=access.org, seen_at__isnull=True, request__status=TenderRequest.Status.PUBLISHED
+            )
+            .values("pk")
+            .count()
+        ),
     )
 
 
@@ -157,6 +162,10 @@ def quotes_for_requester(*, request: TenderRequest) -> QuerySet[TenderQuote]:
 # --- public directory (TD-5, TD-6) -------------------------------------------
 
 
+def _reviews_by_partner():
+    return PartnerReview.objects.filter(partner=OuterRef("org")).order_by().values("partner")
+
+
 def directory_profiles(
     *, query: str = "", country: str = "", language: str = "", service: str = ""
 ) -> QuerySet[PartnerProfile]:
@@ -165,8 +174,10 @@ def directory_profiles(
         PartnerProfile.objects.filter(status=PartnerProfile.Status.APPROVED, listed_in_directory=True)
         .select_related("org")
         .annotate(
-            rating_avg=Avg("org__tender_reviews__rating"),
-            rating_count=Count("org__tender_reviews", distinct=True),
+            # Correlated subqueries, not a GROUP BY over every listed partner: PostgreSQL
+            # computes them for the page's rows only, and the paginator's count skips them.
+            rating_avg=Subquery(_reviews_by_partner().annotate(v=Avg("rating")).values("v")),
+            rating_count=Coalesce(Subquery(_reviews_by_partner().annotate(v=Count("id")).values("v")), 0),
         )
     )
     query = (query or "").strip()[:100]

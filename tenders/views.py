@@ -15,6 +15,7 @@ from django.views import View
 from clients.tenancy import Access, acting
 from clients.views import form_add_violation
 from portal.errors import RuleViolation
+from portal.paging import page_without_count
 
 from . import selectors, services
 from .forms import (
@@ -243,7 +244,7 @@ class InboxView(PartnerViewMixin, View):
         form = InboxFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         deliveries = selectors.tender_inbox(access=self.access, **{k: v for k, v in filters.items() if v})
-        page = Paginator(deliveries, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_without_count(deliveries, request.GET.get("page"), INBOX_PAGE_SIZE)
         answered = set(
             self.access.org.tender_quotes.filter(request_id__in=[d.request_id for d in page]).values_list(
                 "request_id", flat=True

@@ -101,3 +101,32 @@ def test_sec3_sessions_list_shows_last_activity():
 
     assert response.status_code == 200
     assert b"Last seen at" in response.content
+
+
+def _partner_with_clients(n: int):
+    from partners.models import Partnership
+    from partners.tests.factories import PartnershipFactory
+
+    browser, user = _partner_browser()
+    partner = user.memberships.get().org
+    for i in range(n):
+        PartnershipFactory(
+            partner=partner,
+            client=OrganizationFactory(name=f"client {i:03d}"),
+            access_level=Partnership.AccessLevel.FULL,
+            status=Partnership.Status.ACTIVE,
+        )
+    return browser, partner
+
+
+def test_perf_clients_list_pages_without_counting_every_client():
+    browser, _partner = _partner_with_clients(27)
+    browser.get("/manager/partners/clients/")
+    with CaptureQueriesContext(connection) as ctx:
+        first = browser.get("/manager/partners/clients/")
+    second = browser.get("/manager/partners/clients/", {"page": 2})
+
+    assert first.status_code == 200 and second.status_code == 200
+    assert "client 000" in first.content.decode() and "client 026" not in first.content.decode()
+    assert "client 026" in second.content.decode() and "client 000" not in second.content.decode()
+    assert not [q for q in ctx.captured_queries if '"partners_partnership"' in q["sql"] and "COUNT(*)" in q["sql"]]
