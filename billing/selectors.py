@@ -438,3 +438,25 @@ def rebill_rows(*, partner: Organization, client: Organization | None = None) ->
 def client_figures_for(*, partner: Organization, client_ids: list[int] | None = None) -> dict[int, dict]:
     """PS-16 provider: client id → {cashback_earned, discounts_received, total_paid, currency}."""
     return {row["client_id"]: row for row in revenue_by_client(partner=partner, client_ids=client_ids)}
+
+
+def cashback_this_month(*, org: Organization, now: datetime | None = None) -> dict[str, dict[str, Decimal]]:
+    """Issue 8 dashboard: the partner's cashback of the current month (local time), per currency,
+    in one aggregate query: `total` (reversals included) and the part still `pending` (invoice unpaid)."""
+    start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    rows = (
+        CashbackEntry.objects.filter(partner=org, created_at__gte=start)
+        .values("currency")
+        .annotate(total=Sum("amount"), pending=Sum("amount", filter=Q(status=CashbackEntry.Status.PENDING)))
+        .order_by("currency")
+    )
+    return {r["currency"]: {"total": _q(r["total"]), "pending": _q(r["pending"])} for r in rows}
+
+
+def payouts_to_settle_count(*, user) -> int:
+    """Issue 8 dashboard: staff only, payout requests waiting to be settled (BL-6)."""
+    from .models import PayoutRequest
+
+    if not getattr(user, "is_staff", False):
+        return 0
+    return PayoutRequest.objects.filter(status=PayoutRequest.Status.REQUESTED).count()

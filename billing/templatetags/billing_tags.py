@@ -9,14 +9,24 @@ register = template.Library()
 
 @register.simple_tag
 def billing_summary(access) -> dict:
-    """Dashboard card figures for the acting org."""
+    """Dashboard card figures for the acting org (issue 8: what needs me now)."""
     if access is None or access.is_acting_for_client:
         return {}
+    is_partner = partner_terms.access_is_partner(access=access)  # asked once per request
     return {
         "unpaid_count": selectors.unpaid_invoices(access=access).count(),
         "balances": selectors.balances_of(org=access.org),
-        "is_partner": partner_terms.access_is_partner(access=access),
+        "is_partner": is_partner,
+        "cashback_month": (
+            selectors.cashback_this_month(org=access.org) if is_partner and access.can("cashback.view") else None
+        ),
     }
+
+
+@register.simple_tag
+def billing_staff_todo(user) -> dict:
+    """Staff dashboard: payout requests to settle."""
+    return {"payouts": selectors.payouts_to_settle_count(user=user)}
 
 
 @register.simple_tag

@@ -10,18 +10,51 @@ register = template.Library()
 
 @register.simple_tag
 def partners_todo(access) -> dict:
-    """Dashboard: what needs the person now (pending invitations to answer, rights to review)."""
+    """Dashboard (issue 8, "what needs me now"): partnership invitations the person may answer,
+    invitations waiting for another person of the org (an administrator sees them, a legal rep
+    answers, PS-14), the org's own invitations waiting for the other side, and, for a partner,
+    the clients' granted rights to review (PS-2). A fixed number of queries, whatever the counts."""
     if access is None or access.is_acting_for_client:
         return {}
     from partners import services
 
-    pending = selectors.partnerships_visible_to(access=access).filter(status=Partnership.Status.PENDING)
-    to_answer = sum(1 for p in pending if services._may_answer(access, p))
-    to_review = Partnership.objects.filter(
-        partner=access.org, status=Partnership.Status.ACTIVE, needs_review=True
-    ).count()
+    pending = list(
+        selectors.partnerships_visible_to(access=access)
+        .filter(status=Partnership.Status.PENDING)
+        .only("id", "partner_id", "client_id", "initiated_by", "invited_email")
+    )
+    to_answer = waiting_colleague = sent = 0
+    org_id = access.org.pk
+    for p in pending:
+        ours = (p.initiated_by == Partnership.Side.PARTNER and p.partner_id == org_id) or (
+            p.initiated_by == Partnership.Side.CLIENT and p.client_id == org_id
+        )
+        if ours:
+            sent += 1
+        elif p.client_id is None:
+            # Listed only when sent to one of the person's addresses (no per-row email query).
+            if access.can("partnerships.manage") and p.partner_id != org_id:
+                to_answer += 1
+        elif services._may_answer(access, p):
+            to_answer += 1
+        else:
+            waiting_colleague += 1
+    is_partner = selectors.access_is_approved_partner(access=access)
+    to_review = (
+        Partnership.objects.filter(partner=access.org, status=Partnership.Status.ACTIVE, needs_review=True).count()
+        if is_partner
+        else 0
+    )
     return {
         "to_answer": to_answer,
+        "waiting_colleague": waiting_colleague,
+        "sent": sent,
         "to_review": to_review,
-        "is_partner": selectors.access_is_approved_partner(access=access),
+        "is_partner": is_partner,
     }
+
+
+@register.simple_tag
+def partners_staff_todo(user) -> dict:
+    """Staff dashboard: partner applications waiting for a decision (PP-3)."""
+    return {"applications": selectors.applications_queue(user=user).count() if user.is_staff else 0}
