@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from billing.demo import seed_catalog
 from billing.models import CashbackEntry, Invoice, InvoiceCounter, InvoiceLine
+from billing.summary import revenue_summary_rebuild
 from clients.models import Membership, Organization, Product, ProductType, Role
 from clients.tests.factories import UserFactory
 from partners.models import PartnerProfile, Partnership, PartnershipProduct
@@ -129,6 +130,7 @@ def build(n: int, prefix: str = "perf") -> Bench:
         )
         for line in lines
     )
+    revenue_summary_rebuild(partner=partner)  # bulk_create bypasses the services that maintain it
     requests = TenderRequest.objects.bulk_create(
         TenderRequest(
             contact_name=f"R {r}",

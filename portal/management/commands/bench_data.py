@@ -549,6 +549,15 @@ class Command(BaseCommand):
             f" ({time.monotonic() - t0:.1f} s)"
         )
 
+        # --- revenue summary (BL-7/PP-4, billing.summary): COPY bypassed the services ------------
+        from billing.summary import revenue_summary_rebuild
+
+        t0 = time.monotonic()
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE billing_invoice, billing_invoiceline, billing_cashbackentry")
+        rows = revenue_summary_rebuild(partner=partner)
+        say(f"  {rows} revenue summary rows ({time.monotonic() - t0:.1f} s)")
+
         # --- tender requests delivered to the partner (TD-2) -------------------------------
         t0 = time.monotonic()
         req_first = ids.take(TenderRequest, n_tenders)
