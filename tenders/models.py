@@ -180,7 +180,11 @@ class TenderDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "partner"], name="tender_delivery_once_per_partner"),
         ]
-        indexes = [models.Index(fields=["partner", "seen_at"])]
+        indexes = [
+            models.Index(fields=["partner", "seen_at"]),
+            # The inbox, newest received first, read in index order (issue 9).
+            models.Index(fields=["partner", "-created_at", "-id"], name="tender_delivery_inbox"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.request} → {self.partner}"

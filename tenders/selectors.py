@@ -71,7 +71,9 @@ def tender_inbox(
     # No DISTINCT: every join above is to-one, or to the partner's single quote
     # (tender_quote_one_answer_per_partner), so rows never repeat; DISTINCT made
     # PostgreSQL sort every delivery, twice with the paginator's count (issue 9).
-    return qs.order_by("-request__published_at", "-id")
+    # Newest received first (a delivery is made when the request is published, or when a
+    # partner's new subscription picks up an open one): the partner's index gives the page.
+    return qs.order_by("-created_at", "-id")
 
 
 def tender_inbox_new_count(*, access: Access | None) -> int:
