@@ -62,7 +62,8 @@ def test_journey9_user_reads_support_code_and_grants_temporary_support_access(jo
     assert hans.email in result and org.name in result, f"the lookup identifies the caller: {result[:400]!r}"
     assert "Mails to our customers bounce" in result, "staff see the access granted"
 
-    # The user revokes it.
+    # The user revokes it (and confirms: destructive actions ask first, issue 8).
+    page.once("dialog", lambda dialog: dialog.accept())
     page.locator("main tr").filter(has_text="Mails to our customers bounce").get_by_role(
         "button", name="Revoke now"
     ).click()
