@@ -48,6 +48,7 @@ fi
 "$PY" manage.py bench_data --clients 10000 --products 100000 --invoice-lines 1000000 --small-orgs 2000 \
   --scale-label big
 "$PY" manage.py bench_data --clients 100 --products 1000 --invoice-lines 10000 --scale-label small
+psql -q "$PG/$DB" -c "ANALYZE" >/dev/null   # fresh statistics after loads and backfill migrations
 "$PY" manage.py collectstatic --noinput -v0
 
 session() { "$PY" scripts/bench/session.py "$@"; }
