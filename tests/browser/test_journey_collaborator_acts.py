@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from billing.demo import seed_catalog
+from clients.audit import action_label
 from clients.models import AuditEvent, Role
 from partners.models import CollaboratorRights
 
@@ -73,9 +74,11 @@ def test_journey6_collaborator_acts_for_client_client_reads_audit_trail(journey)
     journey.check("client-audit", page=client_page, mobile=True)
     rows = client_page.locator("main tbody tr").filter(has_text=lea.full_name)
     texts = [r.inner_text() for r in rows.all()]
-    assert any("partner.access" in t and partner.name in t for t in texts), (
-        f"the audit trail shows Lea's access from {partner.name}: {texts}"
+    # Actions are shown as their translated labels (clients.audit.action_label), not as codes.
+    opened, renewed = str(action_label("partner.access")), str(action_label("order.renewed"))
+    assert any(opened in t and partner.name in t for t in texts), (
+        f"the audit trail shows Lea's access ({opened!r}) from {partner.name}: {texts}"
     )
-    assert any("order.renewed" in t for t in texts), f"the audit trail shows Lea's renewal: {texts}"
+    assert any(renewed in t for t in texts), f"the audit trail shows Lea's renewal ({renewed!r}): {texts}"
     assert AuditEvent.objects.filter(org=client, actor=lea, actor_org=partner).count() >= 2
     journey.assert_pages_ok()

@@ -57,7 +57,7 @@ def test_journey2_company_applies_staff_approve_legal_rep_emailed(journey):
     # Staff find the queue from their dashboard and approve.
     staff_page = journey.login_as_new(staff, org=provider)
     journey.goto("/manager/", page=staff_page)
-    staff_page.locator("main").get_by_role("link", name="Partner applications (staff)").click()
+    staff_page.locator("main #card-applications").get_by_role("link", name="Review the applications").click()
     assert journey.path(staff_page) == "/manager/partners/staff/applications/"
     journey.check("staff-queue", page=staff_page, mobile=True)
     card = staff_page.locator("main section.card").filter(has_text="Bergweb GmbH")
