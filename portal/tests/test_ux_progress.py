@@ -65,6 +65,14 @@ def test_ux_ps16_clients_list_filters_with_an_htmx_indicator(client):
     assert 'hx-get="?page=2"' in page and 'href="?page=2"' in page
 
 
+def test_ux_ps16_export_link_follows_the_filters_swapped_in_by_htmx(client):
+    partner, rep = _partner_with_clients(2)
+    client.force_login(rep)
+    body = client.get(CLIENTS, {"level": "full"}, HTTP_HX_REQUEST="true").content.decode()
+    results = body.split('<div id="clients-results">', 1)[1]
+    assert 'href="?level=full&amp;format=csv" data-export=' in results  # the link is inside the swapped region
+
+
 def test_ux_ps16_htmx_request_gets_the_results_region(client):
     _partner, rep = _partner_with_clients(3)
     client.force_login(rep)
