@@ -201,7 +201,7 @@ def test_td2_new_count_on_dashboard_and_nav_until_opened(world, login):
     client.get(f"{INBOX}{tender.pk}/")
     assert TenderDelivery.objects.get(partner=world.partner).seen_at is not None
     dashboard = client.get("/manager/").content.decode()
-    assert "0 new quote requests for you." in dashboard
+    assert "No new quote request. Receive more by widening" in dashboard  # issue 8: the empty state
 
 
 def test_td2_client_nav_has_no_inbox_link(world, login):
