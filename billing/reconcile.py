@@ -16,7 +16,8 @@ when everything reconciles). It only reads. The checks:
   line's public amount × rate; earned ⇔ the invoice is paid; each earned entry
   credited to the partner's balance once; a credited line's entry is reversed
   by exactly one entry of the opposite amount (the pair sums to zero);
-- prepaid accounts: no negative balance, and Σ entries = earned cashback −
+- prepaid accounts: never overdrawn by a payment or a payout (only a clawback of
+  cashback already spent may take a balance below zero), and Σ entries = earned cashback −
   reversed earned cashback − invoices paid from the balance + refunds by credit
   note − payouts + returned (rejected) payouts + staff adjustments;
 - numbering (whole database only): per year the numbers are 1..N without gap or
@@ -505,8 +506,11 @@ class _Run:
     def check_balances(self) -> None:
         """Σ entries per account, and that sum re-derived from the documents."""
         by_account: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        clawbacks: dict[int, Decimal] = defaultdict(lambda: ZERO)
         for e in self.balance_entries:
             by_account[e["account_id"]] += e["amount"]
+            if e["kind"] == BalanceEntry.Kind.CASHBACK_REVERSAL:
+                clawbacks[e["account_id"]] += e["amount"]
         account_of = {(a["org_id"], a["currency"]): a_id for a_id, a in self.accounts.items()}
         expected: dict[int, Decimal] = defaultdict(lambda: ZERO)
         unplaced: list[tuple[str, str, dict]] = []
@@ -561,8 +565,15 @@ class _Run:
         for account_id, account in self.accounts.items():
             total, derived = by_account[account_id], expected[account_id]
             ids = {"account": account_id, "org": account["org_id"]}
-            if total < 0:
-                self.add("balance_negative", f"prepaid account {account_id} is at {total} {account['currency']}", **ids)
+            # Only a clawback (cashback reversed after it was spent or paid out) may take a
+            # balance below zero; a payment or a payout never may (docs/decisions.md).
+            if total - clawbacks[account_id] < 0:
+                self.add(
+                    "balance_negative",
+                    f"prepaid account {account_id} is at {total} {account['currency']}, overdrawn by payments "
+                    f"or payouts (clawbacks {clawbacks[account_id]})",
+                    **ids,
+                )
             if total != derived:
                 self.add(
                     "balance_mismatch",
