@@ -204,3 +204,15 @@ def test_ux_dashboard_balance_kept(client, catalog):
     account = PrepaidAccount.objects.create(org=org, currency="EUR")
     BalanceEntry.objects.create(account=account, kind="adjustment", amount=Decimal("-3.00"))
     assert "\u2212EUR\u00a03.00" in _page(client, rep)
+
+
+def test_ux_partner_dashboard_in_spanish(client, catalog):
+    partner, rep = _busy_partner(1)
+    rep.language = "es"
+    rep.save(update_fields=["language"])
+    page = _page(client, rep)
+    assert "Cashback de este mes" in page
+    assert "1 invitación de colaboración espera tu respuesta" in page
+    assert "Facturas por pagar" in page
+    total = cashback_this_month(org=partner)["CHF"]["total"]
+    assert f"{total:.2f}".replace(".", ",") + "\u00a0CHF" in page
