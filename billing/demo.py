@@ -2,13 +2,27 @@
 
 Runs after clients' and partners' demo; orgs are looked up by name and whatever
 is missing is skipped.
+
+The demo partner with the most clients (Helvetia Web Agency AG) gets a year of
+history so that its revenue console shows a real 12-month chart: each of the
+last 12 months, orders for a client that pays (Bäckerei Müller) and for a client
+whose partner pays (Gasthaus Sonne AG, created here), by the client and by the
+partner; invoices paid by card (one from the prepaid balance) except this
+month's, which stay unpaid with their cashback pending; one payout request
+waiting for staff. The services don't take a date, so each month is placed
+under `freezegun` (installed from requirements.lock) inside the seeding only.
+Idempotent: a month whose demo product exists is skipped.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from decimal import Decimal
 
-from clients.models import Membership, Organization, Product, ProductType
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from clients.models import Membership, Organization, Product, ProductType, Role
 from clients.tenancy import Access, access_for
 
 C = ProductType.Category
@@ -63,6 +77,7 @@ def seed(stdout=None) -> list:
     created = seed_catalog()
     if stdout is not None:
         stdout.write(f"billing: catalog ready ({created} new prices)")
+    accounts = seed_partner_history(stdout)
     orders = 0
     for org in Organization.objects.order_by("id"):
         access = _legal_rep_access(org)
@@ -111,4 +126,228 @@ def seed(stdout=None) -> list:
                         stdout.write(f"billing: skipped partner order for {org}: {exc}")
     if stdout is not None:
         stdout.write(f"billing: {orders} new demo orders with invoices")
-    return []
+    return accounts
+
+
+# --- a year of history for the demo partner (BL-7 chart, PP-4 volume, BL-6 ledger) -------------
+
+CARD = "4242424242424242"
+# (product type, period) ordered each month, in turn: by the client, and by the partner.
+CLIENT_BUYS = [
+    ("domain-ch", "1y"),
+    ("mail-pro", "1y"),
+    ("web-hosting-basic", "1y"),
+    ("kdrive-1tb", "1y"),
+    ("office-suite", "1y"),
+    ("domain-com", "1y"),
+]
+PARTNER_BUYS = [("web-hosting-pro", "1y"), ("mail-pro", "1y"), ("domain-ch", "2y"), ("cloud-server-s", "1y")]
+PARTNER_PAYS_CLIENT = {
+    "slug": "gasthaus-sonne",
+    "name": "Gasthaus Sonne AG",
+    "street": "Weggisgasse 12",
+    "postal_code": "6004",
+    "city": "Luzern",
+    "email": "urs.sonne@demo.example",
+    "full_name": "Urs Sonnenberg",
+}
+PAYOUT_AMOUNT = Decimal("50.00")
+
+
+def demo_partner() -> Organization | None:
+    """The approved partner with the most clients (ties: by name)."""
+    from . import partner_terms
+
+    best, most = None, 0
+    for partner in partner_terms.approved_partner_orgs():
+        count = partner_terms.clients_of(partner=partner).count()
+        if count > most:
+            best, most = partner, count
+    return best
+
+
+def _month_moments(now: datetime) -> list[datetime]:
+    """The 10th of each of the last 12 months at 10:00 (this month: now, if earlier)."""
+    local = timezone.localtime(now)
+    moments = []
+    for back in range(11, -1, -1):
+        day = (local - relativedelta(months=back)).date().replace(day=10)
+        moment = timezone.make_aware(datetime.combine(day, time(10, 0)))
+        moments.append(min(moment, now - relativedelta(minutes=1)))
+    return moments
+
+
+def _partner_pays_client(partner: Organization) -> tuple[Organization, object] | None:
+    """Gasthaus Sonne AG, a full-access client whose partner pays (PS-8), with its legal rep.
+
+    Billing otherwise asks partners only through `partner_terms`; this demo-only
+    helper creates the partnership as partners' own demo does (docs/decisions.md)."""
+    from allauth.account.models import EmailAddress
+
+    from partners.models import Partnership
+    from portal.models import User
+
+    from . import partner_terms
+
+    try:
+        from clients.demo import PASSWORD
+    except ImportError:  # pragma: no cover - clients demo missing
+        return None
+    data = PARTNER_PAYS_CLIENT
+    org, _created = Organization.objects.get_or_create(
+        slug=data["slug"],
+        defaults={
+            "name": data["name"],
+            "kind": Organization.Kind.COMPANY,
+            "country": "CH",
+            "street": data["street"],
+            "postal_code": data["postal_code"],
+            "city": data["city"],
+        },
+    )
+    user, created = User.objects.get_or_create(email=data["email"], defaults={"full_name": data["full_name"]})
+    if created:
+        user.set_password(PASSWORD)
+        user.save()
+    EmailAddress.objects.get_or_create(user=user, email=data["email"], defaults={"verified": True, "primary": True})
+    Membership.objects.get_or_create(org=org, user=user, defaults={"role": Role.LEGAL_REPRESENTATIVE})
+    current = partner_terms.full_partnership_of(client=org)
+    if current is None:
+        now = timezone.now()
+        Partnership.objects.create(
+            partner=partner,
+            client=org,
+            access_level="full",
+            payment_method="partner_pays",
+            requested_access_level="full",
+            requested_payment_method="partner_pays",
+            status="active",
+            initiated_by="partner",
+            invited_email=data["email"],
+            created_at=now - relativedelta(months=13),
+            accepted_at=now - relativedelta(months=13),
+        )
+    elif current.partner_id != partner.pk or current.payment_method != "partner_pays":
+        return None
+    return org, user
+
+
+def seed_partner_history(stdout=None) -> list[tuple[str, str, str]]:
+    """12 months of orders, invoices and cashback for the demo partner (see the module docstring)."""
+    from . import partner_terms
+
+    try:
+        from freezegun import freeze_time
+    except ImportError:  # pragma: no cover - requirements.lock installs it
+        if stdout is not None:
+            stdout.write("billing: freezegun missing, no 12-month history")
+        return []
+    partner = demo_partner()
+    if partner is None:
+        return []
+    partner_access = _legal_rep_access(partner)
+    client_pays = None
+    for client in partner_terms.clients_of(partner=partner).order_by("name"):
+        full = partner_terms.full_partnership_of(client=client)
+        if full is not None and full.partner_id == partner.pk and full.payment_method == "client_pays":
+            client_pays = client
+            break
+    sonne = _partner_pays_client(partner)
+    partner_pays = sonne[0] if sonne is not None else None
+    if partner_access is None or client_pays is None or partner_pays is None:
+        return []
+    now = timezone.now()
+    made = 0
+    with freeze_time(now) as clock:
+        for i, moment in enumerate(_month_moments(now)):
+            clock.move_to(moment)
+            for client, by_partner in _history_plan(i, client_pays=client_pays, partner_pays=partner_pays):
+                made += _history_order(
+                    partner=partner, client=client, by_partner=by_partner, month_index=i, when=moment
+                )
+    made_payout = _payout_waiting(partner=partner)
+    if stdout is not None:
+        stdout.write(
+            f"billing: {partner.name}: {made} new history orders over 12 months"
+            + ("; a payout request waits for staff" if made_payout else "")
+        )
+    if sonne is None:
+        return []
+    from clients.demo import PASSWORD
+
+    return [(PARTNER_PAYS_CLIENT["email"], PASSWORD, f"{sonne[0].name} (CH), full-access client (partner pays)")]
+
+
+def _history_plan(i: int, *, client_pays: Organization, partner_pays: Organization) -> list[tuple[Organization, bool]]:
+    """Month i (0 = 11 months ago, 11 = this month): (client, ordered by the partner?).
+
+    Every month a client orders itself (cashback each month), in turn the one that
+    pays and the one whose partner pays; some months the partner orders too (for the
+    client that pays: cashback; for the other: its discount). This month both clients
+    order and the partner orders for the second: unpaid invoices on both methods."""
+    if i == 11:
+        return [(client_pays, False), (partner_pays, False), (partner_pays, True)]
+    plan = [(client_pays if i % 2 == 0 else partner_pays, False)]
+    if i in (1, 5, 9):
+        plan.append((partner_pays, True))
+    elif i in (3, 7):
+        plan.append((client_pays, True))
+    return plan
+
+
+def _history_order(
+    *, partner: Organization, client: Organization, by_partner: bool, month_index: int, when: datetime
+) -> int:
+    """One order of the plan, paid by card (month 9: the partner's from its balance) unless this month's."""
+    from . import services
+    from .models import Invoice
+
+    name = f"{'agency' if by_partner else 'shop'}-{when:%Y-%m}.{client.slug}.example"
+    if Product.objects.filter(org=client, name=name).exists():
+        return 0
+    if by_partner:
+        partner_user = Membership.objects.filter(org=partner, role=Role.LEGAL_REPRESENTATIVE).first()
+        access = access_for(user=partner_user.user, org=client) if partner_user else None
+        slug, period = PARTNER_BUYS[(month_index // 2) % len(PARTNER_BUYS)]
+    else:
+        access = _legal_rep_access(client)
+        slug, period = CLIENT_BUYS[month_index % len(CLIENT_BUYS)]
+    if access is None:
+        return 0
+    order = services.order_place(
+        access=access,
+        client=client,
+        items=[services.OrderItem(product_type=ProductType.objects.get(slug=slug), period=period, name=name)],
+    )
+    invoice = order.invoices.get()
+    payer_access = _legal_rep_access(invoice.org)
+    if month_index == 11 or payer_access is None or invoice.status != Invoice.Status.UNPAID:
+        return 1  # this month's invoices stay unpaid: cashback pending, something on "To pay"
+    balance = services.balance_of(account=services.prepaid_account_for(org=invoice.org, currency=invoice.currency))
+    if invoice.org == partner and month_index == 9 and balance >= invoice.gross:
+        services.invoice_pay(access=payer_access, invoice=invoice, method="balance")
+    else:
+        services.invoice_pay(access=payer_access, invoice=invoice, card_number=CARD)
+    return 1
+
+
+def _payout_waiting(*, partner: Organization) -> bool:
+    """One payout request waiting for staff (BL-6), unless the partner already has one."""
+    from . import services
+    from .models import PayoutRequest
+
+    access = _legal_rep_access(partner)
+    if access is None or PayoutRequest.objects.filter(org=partner).exists():
+        return False
+    balance = services.balance_of(account=services.prepaid_account_for(org=partner, currency=partner.currency))
+    if balance < PAYOUT_AMOUNT:
+        return False
+    services.payout_request_create(
+        access=access,
+        amount=PAYOUT_AMOUNT,
+        currency=partner.currency,
+        method="bank",
+        iban="CH93 0076 2011 6238 5295 7",
+        account_holder=partner.name,
+    )
+    return True

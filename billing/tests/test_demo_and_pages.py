@@ -1,10 +1,13 @@
 import io
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 
-from billing import demo
-from billing.models import CashbackEntry, Invoice, Order
-from clients.models import ProductType
+from billing import demo, partner_terms
+from billing.models import BalanceEntry, CashbackEntry, Invoice, Order, Payment, PayoutRequest
+from billing.reconcile import billing_reconcile
+from clients.models import Organization, Product, ProductType
 
 from .factories import D, ProductFactory, full, hosting, order, org_with_rep, own_access, partner_org
 
@@ -102,3 +105,66 @@ def test_ps16_partners_clients_page_shows_billing_figures(client, catalog):
     client.force_login(partner_user)
     page = client.get("/manager/partners/clients/").content.decode()
     assert "86.80" in page and "347.20" in page
+
+
+def _full_demo() -> None:
+    """The demo as `manage.py demo_data` runs it: clients, partners, then billing."""
+    from clients import demo as clients_demo
+    from partners import demo as partners_demo
+
+    for module in (clients_demo, partners_demo, demo):
+        module.seed(io.StringIO())
+
+
+def _demo_counts() -> tuple[int, ...]:
+    models = (Order, Invoice, CashbackEntry, BalanceEntry, Payment, PayoutRequest, Product, Organization)
+    return tuple(model.objects.count() for model in models)
+
+
+@pytest.fixture
+def demo_data(db):
+    _full_demo()
+    return Organization.objects.get(slug="helvetia-web-agency")
+
+
+def test_bl7_demo_partner_has_12_months_of_cashback(client, demo_data):
+    agency = demo_data
+    assert demo.demo_partner() == agency  # the demo partner with the most clients
+    months = {
+        timezone.localtime(e.created_at).strftime("%Y-%m")
+        for e in CashbackEntry.objects.filter(partner=agency, reverses__isnull=True)
+    }
+    this_month = timezone.localdate().replace(day=1)
+    last_12 = {(this_month - relativedelta(months=i)).strftime("%Y-%m") for i in range(12)}
+    assert last_12 <= months
+    statuses = set(CashbackEntry.objects.filter(partner=agency).values_list("status", flat=True))
+    assert {"earned", "pending"} <= statuses  # most paid, this month's pending
+    client.force_login(agency.memberships.get(role="legal_representative").user)
+    response = client.get("/manager/billing/revenue/")
+    assert response.status_code == 200
+    assert len(response.context["months"]) == 12 and all(m.cashback > 0 for m in response.context["months"])
+
+
+def test_bl6_demo_invoices_paid_and_unpaid_on_both_payment_methods(demo_data):
+    agency = demo_data
+    baeckerei = Organization.objects.get(slug="baeckerei-mueller")  # full, client pays
+    sonne = Organization.objects.get(slug="gasthaus-sonne")  # full, partner pays
+    assert partner_terms.full_partnership_of(client=baeckerei).payment_method == "client_pays"
+    assert partner_terms.full_partnership_of(client=sonne).payment_method == "partner_pays"
+    client_pays = Invoice.objects.filter(org=baeckerei, kind="invoice")
+    partner_pays = Invoice.objects.filter(org=agency, kind="invoice", lines__client=sonne).distinct()
+    assert set(client_pays.values_list("status", flat=True)) == {"paid", "unpaid"}
+    assert set(partner_pays.values_list("status", flat=True)) == {"paid", "unpaid"}
+    assert not Invoice.objects.filter(org=sonne).exists()  # PS-8: the partner is invoiced
+    assert partner_pays.filter(lines__partner_discount__gt=0).exists()  # the partner's own orders: discounted
+    assert Payment.objects.filter(invoice__org=agency, method="balance", status="succeeded").exists()
+    assert PayoutRequest.objects.get(org=agency).status == "requested"  # waiting for staff
+    assert billing_reconcile() == []
+
+
+def test_demo_history_runs_twice_without_creating_anything(demo_data):
+    before = _demo_counts()
+    demo.seed(io.StringIO())
+    _full_demo()
+    assert _demo_counts() == before
+    assert billing_reconcile() == []
