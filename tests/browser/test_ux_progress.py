@@ -37,6 +37,7 @@ def test_ux_ps16_csv_export_progress_and_htmx_filtering(journey):
     page.get_by_label("Search").fill("Kunde 07")
     page.locator("main form.filters").get_by_role("button", name="Apply").click()
     expect(page.locator("#clients-results tbody tr")).to_have_count(1)
+    page.wait_for_load_state("networkidle")
     assert page.evaluate("window.__sameDocument === true"), "the page was not reloaded"
     assert "q=Kunde+07" in page.url or "q=Kunde%2007" in page.url
     expect(page.locator("#clients-results")).not_to_have_attribute("aria-busy", "true")
@@ -46,6 +47,7 @@ def test_ux_ps16_csv_export_progress_and_htmx_filtering(journey):
     page.get_by_label("Search").fill("")
     page.locator("main form.filters").get_by_role("button", name="Apply").click()
     expect(page.locator("#clients-results tbody tr")).to_have_count(25)
+    page.wait_for_load_state("networkidle")  # the field's change and the submit both asked; both answered
     page.locator("#clients-results nav.pagination").get_by_role("link", name="Next").click()
     expect(page.locator("#clients-results tbody tr")).to_have_count(5)
     assert page.evaluate("window.__sameDocument === true")
