@@ -442,15 +442,22 @@ def client_figures_for(*, partner: Organization, client_ids: list[int] | None = 
 
 def cashback_this_month(*, org: Organization, now: datetime | None = None) -> dict[str, dict[str, Decimal]]:
     """Issue 8 dashboard: the partner's cashback of the current month (local time), per currency,
-    in one aggregate query: `total` (reversals included) and the part still `pending` (invoice unpaid)."""
-    start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    in one aggregate query: `total` (reversals included) and the part still `pending` (invoice unpaid).
+
+    Read from the summary (`RevenueMonth`, a row per category: cashback by the month its entry
+    was created), not from the partner's cashback entries (issue 9)."""
+    month = timezone.localtime(now).date().replace(day=1)
     rows = (
-        CashbackEntry.objects.filter(partner=org, created_at__gte=start)
+        RevenueMonth.objects.filter(partner=org, month=month)
         .values("currency")
-        .annotate(total=Sum("amount"), pending=Sum("amount", filter=Q(status=CashbackEntry.Status.PENDING)))
+        .annotate(total=Sum(CASHBACK_TOTAL), pending=Sum("cashback_pending"))
         .order_by("currency")
     )
-    return {r["currency"]: {"total": _q(r["total"]), "pending": _q(r["pending"])} for r in rows}
+    return {
+        r["currency"]: {"total": _q(r["total"]), "pending": _q(r["pending"])}
+        for r in rows
+        if _q(r["total"]) or _q(r["pending"])
+    }
 
 
 def payouts_to_settle_count(*, user) -> int:
