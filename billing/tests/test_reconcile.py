@@ -108,8 +108,10 @@ def constraint_lifted(table: str, name: str):
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA ignore_check_constraints = ON")
-        else:
+        else:  # the deferred foreign-key checks first: ALTER TABLE refuses pending trigger events
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     try:
         yield
     finally:
