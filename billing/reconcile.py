@@ -20,6 +20,8 @@ when everything reconciles). It only reads. The checks:
   cashback already spent may take a balance below zero), and Σ entries = earned cashback −
   reversed earned cashback − invoices paid from the balance + refunds by credit
   note − payouts + returned (rejected) payouts + staff adjustments;
+- the revenue console's summary tables (`billing/summary.py`) equal the aggregate of
+  the invoice lines and cashback entries they summarize;
 - numbering (whole database only): per year the numbers are 1..N without gap or
   duplicate, in the year of issue, and the year's `InvoiceCounter` is N.
 
@@ -206,6 +208,7 @@ class _Run:
         self.check_credit_notes()
         self.check_cashback()
         self.check_balances()
+        self.check_revenue_summary()
         if self.org is None:
             self.check_numbering()
         return Reconciliation(
@@ -213,6 +216,17 @@ class _Run:
             invoices=len(self.invoices),
             ledger_entries=len(self.cashback) + len(self.balance_entries),
         )
+
+    def check_revenue_summary(self) -> None:
+        """The console's summary tables (billing/summary.py) = the aggregate of the ledger."""
+        from .summary import revenue_summary_drift
+
+        for row in revenue_summary_drift(partner=self.org):
+            key = ", ".join(f"{k}={v}" for k, v in row["key"].items())
+            self.add(
+                "revenue_summary_drift",
+                f"revenue summary ({row['table']}) {key}: stored {row['found']}, the ledger gives {row['expected']}",
+            )
 
     def check_lines(self) -> None:
         for line in self.lines.values():
