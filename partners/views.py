@@ -215,7 +215,7 @@ class ClientsView(PartnerMixin, View):
                 "query_string": params.urlencode(),
                 "can_view_detail": access.can("partnerships.view"),
                 "levels": Partnership.AccessLevel.choices,
-                "statuses": [(Partnership.Status.ACTIVE, _("active")), (Partnership.Status.ENDED, _("ended"))],
+                "statuses": [(s.value, s.label) for s in (Partnership.Status.ACTIVE, Partnership.Status.ENDED)],
             },
         )
 
