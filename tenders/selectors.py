@@ -17,6 +17,7 @@ from partners.selectors import access_is_approved_partner
 from .models import PartnerReview, TenderDelivery, TenderQuote, TenderRequest
 
 DIRECTORY_PAGE_SIZE = 20
+NEW_COUNT_CAP = 100  # unread requests counted up to this many ("99+")
 INBOX_STATUSES = ("new", "published", "answered", "awarded", "closed")
 
 
@@ -77,7 +78,9 @@ def tender_inbox(
 
 
 def tender_inbox_new_count(*, access: Access | None) -> int:
-    """Unread published requests; the nav badge, the dashboard and the inbox all ask, once per request."""
+    """Unread published requests, counted up to NEW_COUNT_CAP (shown as "99+"): the count
+    then costs the same for 100 or 10,000 unread. The nav badge, the dashboard and the
+    inbox all ask, once per request."""
     if not tender_inbox_allowed(access=access):
         return 0
     return access.remember(
@@ -86,7 +89,7 @@ def tender_inbox_new_count(*, access: Access | None) -> int:
             TenderDelivery.objects.filter(
                 partner=access.org, seen_at__isnull=True, request__status=TenderRequest.Status.PUBLISHED
             )
-            .values("pk")
+            .values("pk")[:NEW_COUNT_CAP]
             .count()
         ),
     )

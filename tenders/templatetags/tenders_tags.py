@@ -26,6 +26,13 @@ def language_labels(codes) -> list[str]:
 
 
 @register.filter
+def capped(count) -> str:
+    """A count from `tender_inbox_new_count`: "99+" once it reaches the cap."""
+    cap = selectors.NEW_COUNT_CAP
+    return f"{cap - 1}+" if isinstance(count, int) and count >= cap else str(count)
+
+
+@register.filter
 def http_url(value) -> str:
     """Only http(s) links are rendered (a stored `javascript:` URL never becomes a link)."""
     value = str(value or "").strip()

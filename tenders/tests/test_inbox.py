@@ -294,3 +294,20 @@ def test_td2_inbox_query_count_is_flat(world, login):
     with CaptureQueriesContext(connection) as many:
         assert client.get(INBOX).status_code == 200
     assert len(many) == len(one)
+
+
+def test_td2_new_count_capped_at_99_plus(world, login, monkeypatch):
+    from tenders import selectors
+
+    monkeypatch.setattr(selectors, "NEW_COUNT_CAP", 3)
+    for i in range(4):
+        DeliveryFactory(request=TenderRequestFactory(description=f"Cap {i}"), partner=world.partner)
+    client = login(world.rep)
+
+    dashboard = client.get("/manager/").content.decode()
+    inbox = client.get(INBOX).content.decode()
+
+    assert "2+ new</span>" in dashboard  # nav badge
+    assert "2+ new quote requests for you." in dashboard
+    assert "2+ new requests." in inbox
+    assert TenderDelivery.objects.filter(partner=world.partner, seen_at__isnull=True).count() == 4
