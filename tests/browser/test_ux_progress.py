@@ -47,7 +47,7 @@ def test_ux_ps16_csv_export_progress_and_htmx_filtering(journey):
     page.get_by_label("Search").fill("")
     page.locator("main form.filters").get_by_role("button", name="Apply").click()
     expect(page.locator("#clients-results tbody tr")).to_have_count(25)
-    page.wait_for_load_state("networkidle")  # the field's change and the submit both asked; both answered
+    expect(page.locator("#clients-results")).not_to_have_attribute("aria-busy", "true")
     page.locator("#clients-results nav.pagination").get_by_role("link", name="Next").click()
     expect(page.locator("#clients-results tbody tr")).to_have_count(5)
     assert page.evaluate("window.__sameDocument === true")
