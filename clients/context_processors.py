@@ -1,5 +1,5 @@
-from .models import Membership
 from .tenancy import acting as acting_access
+from .tenancy import user_memberships
 
 
 def acting(request):
@@ -9,6 +9,6 @@ def acting(request):
         return {"acting": None, "my_memberships": []}
 
     def memberships():
-        return list(Membership.objects.filter(user=user).select_related("org").order_by("org__name"))
+        return user_memberships(request)
 
     return {"acting": acting_access(request), "my_memberships": memberships}

@@ -95,19 +95,43 @@ def access_for(*, user, org: Organization) -> Access | None:
     return None
 
 
+def user_memberships(request) -> list[Membership]:
+    """The signed-in user's memberships with their orgs, by org name: loaded once per
+    request for both the acting org and the org switcher."""
+    cached = getattr(request, "_user_memberships", None)
+    if cached is None:
+        user = getattr(request, "user", None)
+        cached = []
+        if user is not None and user.is_authenticated:
+            cached = list(Membership.objects.filter(user=user).select_related("org").order_by("org__name", "org_id"))
+        request._user_memberships = cached
+    return cached
+
+
+def _member_access(user, membership: Membership) -> Access:
+    return Access(
+        user=user, org=membership.org, membership=membership, capabilities=capabilities_for_role(membership.role)
+    )
+
+
 def _resolve(request) -> Access | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
+    memberships = user_memberships(request)
     org_id = request.session.get(SESSION_ORG_KEY)
     if org_id:
+        own = next((m for m in memberships if m.org_id == org_id), None)
+        if own is not None:
+            return _member_access(user, own)
+        # Not a member: another layer may give access (a partner acting for a client).
         org = Organization.objects.filter(pk=org_id).first()
         access = access_for(user=user, org=org) if org else None
         if access is not None:
             return access
-    membership = Membership.objects.filter(user=user).select_related("org").order_by("created_at", "id").first()
-    if membership is None:
+    if not memberships:
         return None
+    membership = min(memberships, key=lambda m: (m.created_at, m.pk))  # the first org joined
     request.session[SESSION_ORG_KEY] = membership.org_id
     return Access(
         user=user,

@@ -130,3 +130,15 @@ def test_perf_clients_list_pages_without_counting_every_client():
     assert "client 000" in first.content.decode() and "client 026" not in first.content.decode()
     assert "client 026" in second.content.decode() and "client 000" not in second.content.decode()
     assert not [q for q in ctx.captured_queries if '"partners_partnership"' in q["sql"] and "COUNT(*)" in q["sql"]]
+
+
+def test_perf_acting_org_and_switcher_share_one_memberships_query():
+    browser, user = _partner_browser()
+    browser.get("/manager/")
+    with CaptureQueriesContext(connection) as ctx:
+        response = browser.get("/manager/")
+
+    assert response.status_code == 200
+    assert user.memberships.get().org.name in response.content.decode()  # the switcher lists it
+    assert len([q for q in ctx.captured_queries if q["sql"].startswith('SELECT "clients_membership"')]) == 1
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith('SELECT "clients_organization"')]
