@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Organization, Product, ProductType
+from portal.choices import ChoicesDisplayMixin
 
 
 class Currency(models.TextChoices):
@@ -108,7 +109,7 @@ class InvoiceCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
-class Order(models.Model):
+class Order(ChoicesDisplayMixin, models.Model):
     """BL-2/BL-3: an order (or renewal) for a client; products go to the client's org."""
 
     class Kind(models.TextChoices):
@@ -151,7 +152,7 @@ class ImmutableError(Exception):
     pass
 
 
-class Invoice(models.Model):
+class Invoice(ChoicesDisplayMixin, models.Model):
     """BL-8: numbered per year without gaps, immutable once issued."""
 
     class Status(models.TextChoices):
@@ -248,7 +249,7 @@ class Invoice(models.Model):
         return percent(self.vat_rate)
 
 
-class InvoiceLine(models.Model):
+class InvoiceLine(ChoicesDisplayMixin, models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
     description = models.CharField(_("description"), max_length=300)
     product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -300,7 +301,7 @@ class PaymentMethod(models.TextChoices):
     BALANCE = "balance", _("prepaid balance")
 
 
-class Payment(models.Model):
+class Payment(ChoicesDisplayMixin, models.Model):
     """BL-9: one attempt to pay an invoice. At most one succeeds (DB constraint)."""
 
     class Status(models.TextChoices):
@@ -353,7 +354,7 @@ class PrepaidAccount(models.Model):
         return self.entries.aggregate(total=models.Sum("amount"))["total"] or Decimal("0.00")
 
 
-class BalanceEntry(models.Model):
+class BalanceEntry(ChoicesDisplayMixin, models.Model):
     class Kind(models.TextChoices):
         CASHBACK = "cashback", _("cashback earned")
         CASHBACK_REVERSAL = "cashback_reversal", _("cashback reversed")
@@ -395,7 +396,7 @@ class BalanceEntry(models.Model):
         super().save(*args, **kwargs)
 
 
-class CashbackEntry(models.Model):
+class CashbackEntry(ChoicesDisplayMixin, models.Model):
     """BL-5/BL-6: append-only cashback ledger.
 
     Amounts never change. The only in-place change is the single
@@ -450,7 +451,7 @@ class CashbackEntry(models.Model):
         super().save(*args, **kwargs)
 
 
-class PayoutRequest(models.Model):
+class PayoutRequest(ChoicesDisplayMixin, models.Model):
     """BL-6: withdraw the prepaid balance; staff settle it in the admin."""
 
     class Method(models.TextChoices):

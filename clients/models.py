@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.choices import ChoicesDisplayMixin
+
 from . import identifiers
 
 CHF_COUNTRIES = {"CH", "LI"}
@@ -20,7 +22,7 @@ def currency_for_country(country: str) -> str:
     return "CHF" if (country or "").upper() in CHF_COUNTRIES else "EUR"
 
 
-class Organization(models.Model):
+class Organization(ChoicesDisplayMixin, models.Model):
     class Kind(models.TextChoices):
         INDIVIDUAL = "individual", _("Individual")
         COMPANY = "company", _("Company")
@@ -76,7 +78,7 @@ class Role(models.TextChoices):
     COLLABORATOR = "collaborator", _("Collaborator")
 
 
-class Membership(models.Model):
+class Membership(ChoicesDisplayMixin, models.Model):
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
@@ -105,7 +107,7 @@ def _invitation_expiry():
     return timezone.now() + timedelta(days=7)
 
 
-class MemberInvitation(models.Model):
+class MemberInvitation(ChoicesDisplayMixin, models.Model):
     """ORG-6: single-use, expires after 7 days."""
 
     class Status(models.TextChoices):
@@ -211,7 +213,7 @@ class AccessToken(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
-class ProductType(models.Model):
+class ProductType(ChoicesDisplayMixin, models.Model):
     """Catalog entry (BL-1): what can be ordered. Prices live in billing."""
 
     class Category(models.TextChoices):
@@ -237,7 +239,7 @@ class ProductType(models.Model):
         return self.name
 
 
-class Product(models.Model):
+class Product(ChoicesDisplayMixin, models.Model):
     """A product an org owns (BL-2: always the client's org, whoever pays)."""
 
     class Status(models.TextChoices):

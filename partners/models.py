@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from clients.models import Organization, Product, ProductType
+from portal.choices import ChoicesDisplayMixin
 
 MAX_RATE = Decimal("0.35")
 PENDING_DAYS = 14
@@ -87,7 +88,7 @@ class CommissionRate(models.Model):
         return f"{self.plan} · {self.get_category_display()} · {self.rate}"
 
 
-class PartnerApplication(models.Model):
+class PartnerApplication(ChoicesDisplayMixin, models.Model):
     """PP-1..PP-3."""
 
     class Status(models.TextChoices):
@@ -135,7 +136,7 @@ class PartnerApplication(models.Model):
         return f"{self.org} ({self.get_status_display()})"
 
 
-class PartnerProfile(models.Model):
+class PartnerProfile(ChoicesDisplayMixin, models.Model):
     """One per approved partner org."""
 
     class Status(models.TextChoices):
@@ -191,7 +192,7 @@ def _partnership_expiry():
     return timezone.now() + timedelta(days=PENDING_DAYS)
 
 
-class Partnership(models.Model):
+class Partnership(ChoicesDisplayMixin, models.Model):
     """PS-1: one partner, one client, an access level; pending → active → ended."""
 
     class AccessLevel(models.TextChoices):

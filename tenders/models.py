@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from clients import identifiers
 from clients.models import Organization, ProductType
+from portal.choices import ChoicesDisplayMixin
 
 # Length limits (TD-1 abuse guard): every text field is bounded, in the form,
 # the API and the database.
@@ -50,7 +51,7 @@ class TenderLanguage(models.TextChoices):
     DE = "de", _("German")
 
 
-class TenderRequest(models.Model):
+class TenderRequest(ChoicesDisplayMixin, models.Model):
     class Status(models.TextChoices):
         AWAITING_CONFIRMATION = "awaiting_confirmation", pgettext_lazy("tender status", "awaiting confirmation")
         PUBLISHED = "published", pgettext_lazy("tender status", "open")
@@ -190,7 +191,7 @@ class TenderDelivery(models.Model):
         return f"{self.request} → {self.partner}"
 
 
-class TenderQuote(models.Model):
+class TenderQuote(ChoicesDisplayMixin, models.Model):
     """A partner's answer to a request (TD-3): a quote, or a decline with a reason (TD-4)."""
 
     class Status(models.TextChoices):

@@ -53,3 +53,18 @@ def test_perf_invalid_page_numbers_mean_the_first_page(raw):
 
 def test_perf_huge_page_number_is_capped():
     assert page_number(str(10**12)) == MAX_PAGE
+
+
+def test_perf_choice_display_translates_only_the_label_shown():
+    from django.utils import translation
+
+    from partners.models import Partnership
+
+    partnership = Partnership(status=Partnership.Status.ACTIVE, access_level=Partnership.AccessLevel.FULL)
+    with translation.override("es"):
+        spanish = partnership.get_status_display()
+    with translation.override("en"):
+        english = partnership.get_status_display()
+
+    assert (english, spanish) == ("active", "activa")
+    assert Partnership(status="no-such-status").get_status_display() == "no-such-status"
