@@ -90,8 +90,8 @@ def test_td5_profile_page(world):
         "https://helvetia.example",
         "Web hosting",
         "German",
-        "1000",
-        "20000",
+        "CHF\xa01,000.00",  # budgets in the reader's money format (issue 8)
+        "CHF\xa020,000.00",
     ):
         assert text in page
     assert 'href="/tenders/new/?partner=helvetia-web"' in page
