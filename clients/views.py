@@ -57,6 +57,10 @@ def dashboard(request):
     context = {"access": access, "my_invitations": list(selectors.invitations_for_user(user=request.user))}
     if access is None:
         return render(request, "clients/onboarding.html", context)
+    if not access.is_acting_for_client:
+        context["team_invitations_pending"] = (
+            selectors.member_invitations_pending(access=access).filter(expires_at__gt=timezone.now()).count()
+        )
     return render(request, "clients/dashboard.html", context)
 
 

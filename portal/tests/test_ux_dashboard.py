@@ -216,3 +216,27 @@ def test_ux_partner_dashboard_in_spanish(client, catalog):
     assert "Facturas por pagar" in page
     total = cashback_this_month(org=partner)["CHF"]["total"]
     assert f"{total:.2f}".replace(".", ",") + "\u00a0CHF" in page
+
+
+def test_ux_team_card_counts_member_invitations_not_accepted(client, catalog):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clients.models import MemberInvitation
+
+    org, rep = org_with_rep()
+    for i in range(2):
+        MemberInvitation.objects.create(org=org, email=f"new{i}@example.ch", role=Role.COLLABORATOR, invited_by=rep)
+    MemberInvitation.objects.create(
+        org=org,
+        email="old@example.ch",
+        role=Role.COLLABORATOR,
+        invited_by=rep,
+        expires_at=timezone.now() - timedelta(days=1),
+    )
+
+    page = _page(client, rep)
+
+    assert "2 member invitations not accepted yet." in page
+    assert MemberInvitation.objects.filter(org=org, status=MemberInvitation.Status.PENDING).count() == 3
