@@ -113,6 +113,10 @@ def access_is_partner(*, access) -> bool:
     return partner_selectors.access_is_approved_partner(access=access)
 
 
+def client_ids_ever_of(*, partner: Organization) -> list[int]:
+    return partner_selectors.client_ids_ever_of(partner=partner)
+
+
 def clients_of(*, partner: Organization):
     return partner_selectors.clients_of(partner=partner)
 

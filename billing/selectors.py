@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -21,7 +20,6 @@ from . import partner_terms
 from .models import CashbackEntry, Invoice, InvoiceLine, Price, RevenueClient, RevenueMonth
 
 ZERO = Decimal("0.00")
-INVOICE_CLIENTS_CACHE_SECONDS = 24 * 3600
 
 
 def _q(value) -> Decimal:
@@ -158,26 +156,17 @@ CLIENT_SELECT_MAX = 100  # beyond this many clients, the invoice filter is a sea
 
 
 def invoice_client_ids(*, access: Access) -> list[int]:
-    """Ids of the clients appearing on the org's invoices other than itself (the partner's filter).
+    """Ids of the clients that can appear on the org's invoices (the partner's filter).
 
-    Finding them reads every line of every invoice of the org (a million for a big
-    partner), so the id list is cached under the org's latest invoice: invoices are
-    append-only, a new one changes the key, and the list is never stale (issue 9).
+    An invoice line names a client other than the payer only when the payer was that
+    client's full partner paying for it (BL-4), so the candidates are the clients of the
+    org's accepted partnerships (active or ended): read from the partnerships, not from
+    the partner's million invoice lines (issue 9). A candidate without invoices simply
+    filters to an empty list.
     """
     if access is None or access.is_acting_for_client:
         return []
-    org = access.org
-    latest = Invoice.objects.filter(org=org).order_by("-issued_at", "-id").values_list("pk", flat=True).first()
-    if latest is None:
-        return []
-    key = f"billing:invoice-clients:{org.pk}:{latest}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = sorted(
-            set(InvoiceLine.objects.filter(invoice__org=org).exclude(client=org).values_list("client_id", flat=True))
-        )
-        cache.set(key, ids, INVOICE_CLIENTS_CACHE_SECONDS)
-    return ids
+    return [pk for pk in partner_terms.client_ids_ever_of(partner=access.org) if pk != access.org.pk]
 
 
 def invoice_clients(*, access: Access, ids: list[int] | None = None) -> QuerySet[Organization]:

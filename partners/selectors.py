@@ -110,6 +110,21 @@ def clients_of(*, partner: Organization) -> QuerySet[Organization]:
     ).distinct()
 
 
+def client_ids_ever_of(*, partner: Organization) -> list[int]:
+    """Every client the partner has had a partnership with that was accepted at some point
+    (active or ended): the only orgs whose products it can have paid for."""
+    return list(
+        Partnership.objects.filter(
+            partner=partner,
+            client__isnull=False,
+            status__in=[Partnership.Status.ACTIVE, Partnership.Status.ENDED],
+        )
+        .order_by("client_id")
+        .values_list("client_id", flat=True)
+        .distinct()
+    )
+
+
 def _user_emails(user) -> list[str]:
     emails = {user.email.lower()}
     try:

@@ -207,6 +207,8 @@ def _invoices(org, n, *, clients=()):
         for i in range(n)
     )
     if clients:
+        for c in clients:  # a client's line is on the partner's invoice only when the partner pays (BL-4)
+            full(org, c, payment_method="partner_pays")
         mail = ptype("mail-pro")
         InvoiceLine.objects.bulk_create(
             InvoiceLine(
@@ -379,3 +381,17 @@ def test_bl7_concurrent_first_rows_upserted_once(catalog):
     row = _month_row(partner, category="email")
     assert (row.volume, row.discounts) == (D("100.00"), D("20.00"))
     assert RevenueMonth.objects.filter(partner=partner).count() == 1
+
+
+def test_bl8_invoice_list_client_filter_reads_partnerships_not_invoice_lines(client, catalog):
+    partner, partner_user = partner_org()
+    clients = OrganizationFactory.create_batch(3)
+    _invoices(partner, 5, clients=clients)
+    client.force_login(partner_user)
+    client.get("/manager/billing/invoices/")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/manager/billing/invoices/")
+
+    assert response.status_code == 200
+    assert all(c.name in response.content.decode() for c in clients)  # the select lists them
+    assert not [q for q in ctx.captured_queries if 'FROM "billing_invoiceline"' in q["sql"]]
