@@ -13,7 +13,7 @@
 #  4. wrk on every page, same settings for all (scripts/bench/run.py), results printed
 #     and written to docs/benchmarks.md with the machine.
 #
-#   DURATION=15s THREADS=2 CONNECTIONS=8 BENCH_PORT=8799 make bench
+#   DURATION=15s THREADS=2 CONNECTIONS=2 WARMUP=3s BENCH_PORT=8799 make bench
 #   BENCH_RELOAD=1 make bench     # drop and reload the data set
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ PY="$VENV/bin/python"
 PORT=${BENCH_PORT:-8799}
 PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 DB=${BENCH_DB:-portal_bench}
-export DURATION=${DURATION:-15s} THREADS=${THREADS:-2} CONNECTIONS=${CONNECTIONS:-8}
+export DURATION=${DURATION:-15s} THREADS=${THREADS:-2} CONNECTIONS=${CONNECTIONS:-2}  # one per CPU
 export BENCH_URL="http://127.0.0.1:$PORT"
 
 if ! command -v wrk >/dev/null; then

@@ -1,8 +1,9 @@
 """Measure the benchmark's pages with wrk and write docs/benchmarks.md (called by scripts/bench.sh).
 
-Environment: BENCH_URL (http://127.0.0.1:PORT), DURATION (15s), THREADS (2), BENCH_ONLY
+Environment: BENCH_URL (http://127.0.0.1:PORT), DURATION (15s), WARMUP (3s, unmeasured, before
+each page), THREADS (2), BENCH_ONLY
 (page keys, e.g. floor,admin,clients: measure only those),
-CONNECTIONS (8), and the session keys SESSION_BIG, SESSION_BIG_CLIENT,
+CONNECTIONS (2), and the session keys SESSION_BIG, SESSION_BIG_CLIENT,
 SESSION_SMALL, SESSION_SMALL_CLIENT, SESSION_ADMIN; MACHINE (one line).
 Every page gets the same wrk run; the table gives req/s, p50, p99, errors,
 the ratio of its throughput to the floor's and to the admin changelist's, and
@@ -27,7 +28,9 @@ START, END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
 BASE = os.environ.get("BENCH_URL", "http://127.0.0.1:8799")
 DURATION = os.environ.get("DURATION", "15s")
 THREADS = os.environ.get("THREADS", "2")
-CONNECTIONS = os.environ.get("CONNECTIONS", "8")
+CONNECTIONS = os.environ.get("CONNECTIONS", "2")
+WARMUP = os.environ.get("WARMUP", "3s")  # an unmeasured wrk run before each page ("" or "0" = none)
+WARMUP = "" if WARMUP in {"", "0", "0s"} else WARMUP
 
 # (key, label, path, session variable); the "@" pages exist for both partners.
 PAGES = [
@@ -64,8 +67,9 @@ def probe(path: str, cookie: str) -> int:
         return exc.code
 
 
-def wrk(path: str, cookie: str) -> dict:
-    cmd = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}", "--timeout", "10s", "--latency"]
+def wrk(path: str, cookie: str, duration: str = "") -> dict:
+    duration = duration or DURATION
+    cmd = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{duration}", "--timeout", "10s", "--latency"]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run([*cmd, BASE + path], capture_output=True, text=True, check=True).stdout  # noqa: S603
@@ -112,6 +116,9 @@ def main() -> int:
             if status != 200:
                 row.update(rps=0.0, p50=float("nan"), p99=float("nan"), errors=-1, n=0)
             else:
+                if WARMUP:  # every gunicorn worker compiles its templates and loads its catalogs first
+                    wrk(path, cookie, duration=WARMUP)
+                    wait_idle()
                 row.update(wrk(path, cookie))
                 wait_idle()
             rows.append(row)
@@ -125,7 +132,8 @@ def main() -> int:
     floor, admin = by.get(("floor", ""), empty), by.get(("admin", ""), empty)
     lines = [
         f"Run of {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {os.environ.get('MACHINE', '?')}.",
-        f"wrk {THREADS} threads, {CONNECTIONS} connections, {DURATION} per page, `--latency`; gunicorn "
+        f"wrk {THREADS} threads, {CONNECTIONS} connections, {DURATION} per page after {WARMUP or 'no'} of warm-up, "
+        f"`--latency`; gunicorn "
         f"{os.environ.get('GUNICORN_DESC', '')}, production settings, DEBUG off.",
         "",
         "| page | req/s | p50 ms | p99 ms | errors | × floor req/s | × admin req/s | growth p50 (10,000 / 100) |",
