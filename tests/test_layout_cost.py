@@ -142,3 +142,18 @@ def test_perf_acting_org_and_switcher_share_one_memberships_query():
     assert user.memberships.get().org.name in response.content.decode()  # the switcher lists it
     assert len([q for q in ctx.captured_queries if q["sql"].startswith('SELECT "clients_membership"')]) == 1
     assert not [q for q in ctx.captured_queries if q["sql"].startswith('SELECT "clients_organization"')]
+
+
+def test_perf_own_quote_requests_counted_on_the_dashboard_only():
+    browser, _user = _partner_browser()
+    browser.get("/manager/notifications/")
+    with CaptureQueriesContext(connection) as other_page:
+        assert browser.get("/manager/notifications/").status_code == 200
+    with CaptureQueriesContext(connection) as dashboard:
+        assert browser.get("/manager/").status_code == 200
+
+    def own_requests(ctx):
+        return [q for q in ctx.captured_queries if '"tenders_tenderrequest"."requester_org_id"' in q["sql"]]
+
+    assert own_requests(other_page) == []
+    assert len(own_requests(dashboard)) == 1

@@ -55,7 +55,11 @@ def tenders_info(context) -> dict:
         "requester": bool(access) and not access.is_acting_for_client and access.can("tenders.request"),
     }
     if info["requester"]:
-        info["open_requests"] = selectors.tender_requests_of(access=access).filter(status="published").count()
+        # Only the dashboard shows it: counted when a template asks (callables are called), not on every page.
+        info["open_requests"] = lambda: access.remember(
+            "tenders.open_requests",
+            lambda: selectors.tender_requests_of(access=access).filter(status="published").count(),
+        )
     if request is not None:
         request._tenders_info = info
     return info
