@@ -6,7 +6,7 @@ is missing is skipped.
 The demo partner with the most clients (Helvetia Web Agency AG) gets a year of
 history so that its revenue console shows a real 12-month chart: each of the
 last 12 months, orders for a client that pays (Bäckerei Müller) and for a client
-whose partner pays (Gasthaus Sonne AG, created here), by the client and by the
+whose partner pays (Gasthaus Sonne AG, from partners' demo), by the client and by the
 partner; invoices paid by card (one from the prepaid balance) except this
 month's, which stay unpaid with their cashback pending; one payout request
 waiting for staff. The services don't take a date, so each month is placed
@@ -142,15 +142,6 @@ CLIENT_BUYS = [
     ("domain-com", "1y"),
 ]
 PARTNER_BUYS = [("web-hosting-pro", "1y"), ("mail-pro", "1y"), ("domain-ch", "2y"), ("cloud-server-s", "1y")]
-PARTNER_PAYS_CLIENT = {
-    "slug": "gasthaus-sonne",
-    "name": "Gasthaus Sonne AG",
-    "street": "Weggisgasse 12",
-    "postal_code": "6004",
-    "city": "Luzern",
-    "email": "urs.sonne@demo.example",
-    "full_name": "Urs Sonnenberg",
-}
 PAYOUT_AMOUNT = Decimal("50.00")
 
 
@@ -177,59 +168,15 @@ def _month_moments(now: datetime) -> list[datetime]:
     return moments
 
 
-def _partner_pays_client(partner: Organization) -> tuple[Organization, object] | None:
-    """Gasthaus Sonne AG, a full-access client whose partner pays (PS-8), with its legal rep.
-
-    Billing otherwise asks partners only through `partner_terms`; this demo-only
-    helper creates the partnership as partners' own demo does (docs/decisions.md)."""
-    from allauth.account.models import EmailAddress
-
-    from partners.models import Partnership
-    from portal.models import User
-
+def _partner_pays_client(partner: Organization) -> Organization | None:
+    """The partner's full-access client whose partner pays (PS-8), made by partners' demo."""
     from . import partner_terms
 
-    try:
-        from clients.demo import PASSWORD
-    except ImportError:  # pragma: no cover - clients demo missing
-        return None
-    data = PARTNER_PAYS_CLIENT
-    org, _created = Organization.objects.get_or_create(
-        slug=data["slug"],
-        defaults={
-            "name": data["name"],
-            "kind": Organization.Kind.COMPANY,
-            "country": "CH",
-            "street": data["street"],
-            "postal_code": data["postal_code"],
-            "city": data["city"],
-        },
-    )
-    user, created = User.objects.get_or_create(email=data["email"], defaults={"full_name": data["full_name"]})
-    if created:
-        user.set_password(PASSWORD)
-        user.save()
-    EmailAddress.objects.get_or_create(user=user, email=data["email"], defaults={"verified": True, "primary": True})
-    Membership.objects.get_or_create(org=org, user=user, defaults={"role": Role.LEGAL_REPRESENTATIVE})
-    current = partner_terms.full_partnership_of(client=org)
-    if current is None:
-        now = timezone.now()
-        Partnership.objects.create(
-            partner=partner,
-            client=org,
-            access_level="full",
-            payment_method="partner_pays",
-            requested_access_level="full",
-            requested_payment_method="partner_pays",
-            status="active",
-            initiated_by="partner",
-            invited_email=data["email"],
-            created_at=now - relativedelta(months=13),
-            accepted_at=now - relativedelta(months=13),
-        )
-    elif current.partner_id != partner.pk or current.payment_method != "partner_pays":
-        return None
-    return org, user
+    for client in partner_terms.clients_of(partner=partner).order_by("name"):
+        full = partner_terms.full_partnership_of(client=client)
+        if full is not None and full.partner_id == partner.pk and full.payment_method == "partner_pays":
+            return client
+    return None
 
 
 def seed_partner_history(stdout=None) -> list[tuple[str, str, str]]:
@@ -252,8 +199,7 @@ def seed_partner_history(stdout=None) -> list[tuple[str, str, str]]:
         if full is not None and full.partner_id == partner.pk and full.payment_method == "client_pays":
             client_pays = client
             break
-    sonne = _partner_pays_client(partner)
-    partner_pays = sonne[0] if sonne is not None else None
+    partner_pays = _partner_pays_client(partner)
     if partner_access is None or client_pays is None or partner_pays is None:
         return []
     now = timezone.now()
@@ -271,11 +217,7 @@ def seed_partner_history(stdout=None) -> list[tuple[str, str, str]]:
             f"billing: {partner.name}: {made} new history orders over 12 months"
             + ("; a payout request waits for staff" if made_payout else "")
         )
-    if sonne is None:
-        return []
-    from clients.demo import PASSWORD
-
-    return [(PARTNER_PAYS_CLIENT["email"], PASSWORD, f"{sonne[0].name} (CH), full-access client (partner pays)")]
+    return []
 
 
 def _history_plan(i: int, *, client_pays: Organization, partner_pays: Organization) -> list[tuple[Organization, bool]]:

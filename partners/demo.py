@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -179,6 +180,29 @@ def seed(stdout) -> list[tuple[str, str, str]]:
     )
     rights.clients.add(baeckerei)
 
+    # A full-access client whose partner pays (PS-8): billing's demo invoices the agency for it.
+    sonne = _org("Gasthaus Sonne AG", city="Luzern")
+    if not sonne.street:
+        Organization.objects.filter(pk=sonne.pk).update(street="Weggisgasse 12", postal_code="6004")
+    urs = _user("urs.sonne@demo.example", "Urs Sonnenberg")
+    _member(sonne, urs, Role.LEGAL_REPRESENTATIVE)
+    if selectors.partnership_between(partner=agency, client=sonne) is None:
+        since = now - timedelta(days=400)  # before billing's 12 months of history
+        Partnership.objects.create(
+            partner=agency,
+            client=sonne,
+            access_level="full",
+            payment_method="partner_pays",
+            requested_access_level="full",
+            requested_payment_method="partner_pays",
+            status="active",
+            initiated_by="partner",
+            invited_email=urs.email,
+            invited_by=anna,
+            created_at=since,
+            accepted_at=since,
+        )
+
     # A submitted application from another company, waiting for staff.
     alpine = _org("Alpine IT Solutions GmbH", city="Chur")
     peter = _user("peter.alpine@demo.example", "Peter Brunner")
@@ -201,4 +225,7 @@ def seed(stdout) -> list[tuple[str, str, str]]:
         f"partners: {profile.display_name} is a partner (full: {baeckerei.name}, limited: {atelier.name}); "
         "2 pending invitations; 1 application to review."
     )
-    return [("peter.alpine@demo.example", PASSWORD, "Alpine IT Solutions GmbH — applied to the partner program")]
+    return [
+        ("urs.sonne@demo.example", PASSWORD, "Gasthaus Sonne AG (CH), full-access client (partner pays)"),
+        ("peter.alpine@demo.example", PASSWORD, "Alpine IT Solutions GmbH — applied to the partner program"),
+    ]

@@ -18,7 +18,11 @@ def test_demo_seed_idempotent():
         pass
     demo.seed(io.StringIO())
     demo.seed(io.StringIO())
-    assert Partnership.objects.filter(status="active", access_level="full").count() == 1
+    full = Partnership.objects.filter(status="active", access_level="full")
+    assert sorted(full.values_list("client__name", "payment_method")) == [
+        ("Bäckerei Müller GmbH", "client_pays"),
+        ("Gasthaus Sonne AG", "partner_pays"),
+    ]
     limited = Partnership.objects.get(status="active", access_level="limited")
     assert limited.grants.filter(active=True).count() == 2
     assert Partnership.objects.filter(status="pending").count() == 2
