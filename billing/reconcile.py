@@ -34,7 +34,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Q
 
@@ -51,14 +51,10 @@ from .models import (
     PayoutRequest,
     PrepaidAccount,
 )
+from .services import line_amounts, money
 
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 NUMBER = re.compile(r"^(\d{4})-(\d{6,})$")
-
-
-def _money(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -230,8 +226,12 @@ class _Run:
 
     def check_lines(self) -> None:
         for line in self.lines.values():
-            after_tier = line["unit_price"] * (1 - line["tier_discount"]) * line["quantity"]
-            public, net = _money(after_tier), _money(after_tier * (1 - line["partner_discount"]))
+            public, net = line_amounts(
+                unit_price=line["unit_price"],
+                tier_discount=line["tier_discount"],
+                partner_discount=line["partner_discount"],
+                quantity=line["quantity"],
+            )
             if (line["public_amount"], line["net_amount"]) != (public, net):
                 self.add(
                     "line_amounts_mismatch",
@@ -255,7 +255,7 @@ class _Run:
                     f"{inv['number']}: net {inv['net']} ≠ Σ lines {lines_net}",
                     invoice=inv["id"],
                 )
-            if inv["vat_amount"] != _money(inv["net"] * inv["vat_rate"]):
+            if inv["vat_amount"] != money(inv["net"] * inv["vat_rate"]):
                 self.add(
                     "invoice_vat_mismatch",
                     f"{inv['number']}: VAT {inv['vat_amount']} ≠ {inv['net']} × {inv['vat_rate']}",
@@ -418,7 +418,7 @@ class _Run:
         return out
 
     def _check_positive(self, entry, line, invoice, credits, reversals_of, credited_lines) -> None:
-        expected = _money(line["public_amount"] * line["partner_rate"])
+        expected = money(line["public_amount"] * line["partner_rate"])
         if (
             entry["amount"] != expected
             or entry["rate"] != line["partner_rate"]

@@ -7,14 +7,14 @@ JSON shape of `portal.api`.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api import Pagination
 from portal.errors import RuleViolation
-from portal.schema import ErrorSerializer
+from portal.schema import ErrorSerializer, paginated_schema
 
 from . import selectors, services
 from .api_base import OrgScopedAPIView
@@ -42,20 +42,6 @@ PAGE_PARAMS = [
     OpenApiParameter("limit", int, description="Number of results to return per page (at most 200)."),
     OpenApiParameter("offset", int, description="The initial index from which to return the results."),
 ]
-
-
-def _page(serializer_class) -> serializers.Serializer:
-    """Schema of a paginated list (LimitOffsetPagination) of `serializer_class`."""
-    name = serializer_class.__name__.removesuffix("Serializer")
-    return inline_serializer(
-        name=f"Paginated{name}List",
-        fields={
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": serializer_class(many=True),
-        },
-    )
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -214,7 +200,7 @@ class OrganizationListAPI(APIView):
         operation_id="orgs_list",
         summary="My organizations (a token sees only its own)",
         parameters=PAGE_PARAMS,
-        responses={200: _page(OrganizationSerializer), **_errors(401)},
+        responses={200: paginated_schema(OrganizationSerializer), **_errors(401)},
     )
     def get(self, request):
         orgs = selectors.orgs_for_user(user=request.user)
@@ -275,7 +261,7 @@ class MemberListAPI(OrgScopedAPIView):
     @extend_schema(
         operation_id="members_list",
         parameters=PAGE_PARAMS,
-        responses={200: _page(MemberSerializer), **_errors(*COMMON)},
+        responses={200: paginated_schema(MemberSerializer), **_errors(*COMMON)},
     )
     def get(self, request, org: str):
         return _paginated(self, request, selectors.members_of(access=self.access), MemberSerializer)
@@ -337,7 +323,7 @@ class InvitationListAPI(OrgScopedAPIView):
     @extend_schema(
         operation_id="invitations_list",
         parameters=PAGE_PARAMS,
-        responses={200: _page(InvitationSerializer), **_errors(*COMMON)},
+        responses={200: paginated_schema(InvitationSerializer), **_errors(*COMMON)},
     )
     def get(self, request, org: str):
         return _paginated(self, request, selectors.member_invitations_for(access=self.access), InvitationSerializer)
@@ -388,7 +374,7 @@ class AuditEventListAPI(OrgScopedAPIView):
     @extend_schema(
         operation_id="audit_events_list",
         parameters=PAGE_PARAMS,
-        responses={200: _page(AuditEventSerializer), **_errors(*COMMON)},
+        responses={200: paginated_schema(AuditEventSerializer), **_errors(*COMMON)},
     )
     def get(self, request, org: str):
         return _paginated(self, request, selectors.audit_events_for(access=self.access), AuditEventSerializer)
@@ -398,7 +384,7 @@ class MyNotificationListAPI(APIView):
     @extend_schema(
         operation_id="me_notifications_list",
         parameters=PAGE_PARAMS,
-        responses={200: _page(NotificationSerializer), **_errors(401)},
+        responses={200: paginated_schema(NotificationSerializer), **_errors(401)},
     )
     def get(self, request):
         return _paginated(self, request, selectors.notifications_for(user=request.user), NotificationSerializer)
