@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from portal.models import Notification
 
@@ -41,6 +42,11 @@ def member_invitations_pending(*, access: Access) -> QuerySet[MemberInvitation]:
         .select_related("invited_by")
         .order_by("-created_at")
     )
+
+
+def member_invitations_waiting_count(*, access: Access) -> int:
+    """ORG-6: invitations sent and still usable (pending, not past their 7 days)."""
+    return member_invitations_pending(access=access).filter(expires_at__gt=timezone.now()).count()
 
 
 def member_invitations_for(*, access: Access) -> QuerySet[MemberInvitation]:

@@ -58,9 +58,7 @@ def dashboard(request):
     if access is None:
         return render(request, "clients/onboarding.html", context)
     if not access.is_acting_for_client:
-        context["team_invitations_pending"] = (
-            selectors.member_invitations_pending(access=access).filter(expires_at__gt=timezone.now()).count()
-        )
+        context["team_invitations_pending"] = selectors.member_invitations_waiting_count(access=access)
     return render(request, "clients/dashboard.html", context)
 
 
