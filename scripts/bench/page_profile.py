@@ -1,10 +1,12 @@
 """Where a page's time goes: its queries, slowest first (run against the bench database).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \
-      .venv/bin/python scripts/bench/profile.py EMAIL [ACTING_ORG_SLUG] PATH [PATH...]
+      .venv/bin/python scripts/bench/page_profile.py EMAIL [ACTING_ORG_SLUG] PATH [PATH...]
 
 Uses Django's test client in-process (no gunicorn): prints the total time, the
-number of queries and the five slowest with their SQL.
+number of queries and the five slowest with their SQL. With `PROFILE_PYTHON=1` it
+also prints where the Python time goes (cProfile over `PROFILE_RUNS` requests,
+default 20, the 25 costliest functions by own time and by cumulative time).
 """
 
 import os
@@ -49,6 +51,24 @@ def main(email: str, org_slug: str, paths: list[str]) -> None:
         print(f"\n{path}: HTTP {response.status_code}, {total:.0f} ms, {len(ctx)} queries, {sql_ms:.0f} ms in SQL")
         for q in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:5]:
             print(f"  {float(q['time']) * 1000:8.1f} ms  {q['sql'][:600]}")
+        if os.environ.get("PROFILE_PYTHON") == "1":
+            python_profile(client, path, int(os.environ.get("PROFILE_RUNS", "20")))
+
+
+def python_profile(client, path: str, runs: int) -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for _ in range(runs):
+        client.get(path)
+    profiler.disable()
+    print(f"  {runs} requests: {(time.perf_counter() - started) * 1000 / runs:.1f} ms each under cProfile")
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(25)
 
 
 if __name__ == "__main__":
