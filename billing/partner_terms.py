@@ -113,7 +113,8 @@ def access_is_partner(*, access) -> bool:
     return partner_selectors.access_is_approved_partner(access=access)
 
 
-def client_ids_ever_of(*, partner: Organization) -> list[int]:
+def client_ids_ever_of(*, partner: Organization):
+    """The partner's clients ever accepted, as a subquery of ids."""
     return partner_selectors.client_ids_ever_of(partner=partner)
 
 

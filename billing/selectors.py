@@ -155,33 +155,51 @@ def unpaid_invoices(*, access: Access) -> QuerySet[Invoice]:
 CLIENT_SELECT_MAX = 100  # beyond this many clients, the invoice filter is a search field
 
 
-def invoice_client_ids(*, access: Access) -> list[int]:
-    """Ids of the clients that can appear on the org's invoices (the partner's filter).
+def invoice_clients(*, access: Access) -> QuerySet[Organization]:
+    """The clients that can appear on the org's invoices (the partner's filter), by name.
 
     An invoice line names a client other than the payer only when the payer was that
     client's full partner paying for it (BL-4), so the candidates are the clients of the
     org's accepted partnerships (active or ended): read from the partnerships, not from
-    the partner's million invoice lines (issue 9). A candidate without invoices simply
-    filters to an empty list.
+    the partner's million invoice lines, and as a subquery, not a list of 10,000 ids
+    (issue 9). A candidate without invoices simply filters to an empty list.
     """
     if access is None or access.is_acting_for_client:
-        return []
-    return [pk for pk in partner_terms.client_ids_ever_of(partner=access.org) if pk != access.org.pk]
+        return Organization.objects.none()
+    return (
+        Organization.objects.filter(pk__in=partner_terms.client_ids_ever_of(partner=access.org))
+        .exclude(pk=access.org.pk)
+        .order_by("name", "pk")
+    )
 
 
-def invoice_clients(*, access: Access, ids: list[int] | None = None) -> QuerySet[Organization]:
-    ids = invoice_client_ids(access=access) if ids is None else ids
-    return Organization.objects.filter(pk__in=ids).order_by("name") if ids else Organization.objects.none()
+@dataclass(frozen=True)
+class ClientChoices:
+    """The client filter of an org's invoices: a select of `clients`, or a search field
+    when there are more than CLIENT_SELECT_MAX (`searching`); `any` says there is one."""
+
+    clients: list[Organization]
+    searching: bool
+
+    @property
+    def any(self) -> bool:
+        return self.searching or bool(self.clients)
 
 
-def invoice_client_search(
-    *, access: Access, term: str, ids: list[int] | None = None, limit: int = CLIENT_SELECT_MAX
-) -> list[Organization]:
+def invoice_client_choices(*, access: Access) -> ClientChoices:
+    """At most CLIENT_SELECT_MAX + 1 clients are read, whatever the partner's size."""
+    rows = list(invoice_clients(access=access)[: CLIENT_SELECT_MAX + 1])
+    if len(rows) > CLIENT_SELECT_MAX:
+        return ClientChoices(clients=[], searching=True)
+    return ClientChoices(clients=rows, searching=False)
+
+
+def invoice_client_search(*, access: Access, term: str, limit: int = CLIENT_SELECT_MAX) -> list[Organization]:
     """Clients on the org's invoices whose slug is `term` or whose name contains it (at most `limit`)."""
     term = (term or "").strip()[:200]
     if not term:
         return []
-    qs = invoice_clients(access=access, ids=ids)
+    qs = invoice_clients(access=access)
     exact = list(qs.filter(slug=term)[:1])
     return exact or list(qs.filter(name__icontains=term)[:limit])
 

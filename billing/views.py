@@ -136,12 +136,10 @@ class InvoicesView(OrgViewMixin, View):
         status = request.GET.get("status", "")
         status = status if status in Invoice.Status.values else ""
         term = request.GET.get("client", "").strip()[:200]
-        client_ids = selectors.invoice_client_ids(access=self.access)
-        searching = len(client_ids) > selectors.CLIENT_SELECT_MAX
-        clients = [] if searching else list(selectors.invoice_clients(access=self.access, ids=client_ids))
+        choices = selectors.invoice_client_choices(access=self.access)
         matched = None
         if term:
-            matched = selectors.invoice_client_search(access=self.access, term=term, ids=client_ids)
+            matched = selectors.invoice_client_search(access=self.access, term=term)
             if not matched:
                 messages.error(request, _("No client matches “%(term)s”.") % {"term": term})
         if matched == []:
@@ -159,8 +157,8 @@ class InvoicesView(OrgViewMixin, View):
                 "invoices": page.invoices,
                 "page": page,
                 "filters": filters,
-                "clients": clients,
-                "searching": searching,
+                "clients": choices.clients,
+                "searching": choices.searching,
                 "client_term": term,
                 "client": matched[0] if matched and len(matched) == 1 else None,
                 "status": status,
@@ -294,8 +292,7 @@ class RevenueView(OrgViewMixin, View):
         by_category = selectors.revenue_by_category(partner=org, currency=currency)
         if self.fmt == "csv":
             return self._csv(org=org, currency=currency, months=months, by_category=by_category)
-        rebill_ids = selectors.invoice_client_ids(access=self.access)
-        rebill_search = len(rebill_ids) > selectors.CLIENT_SELECT_MAX
+        rebill = selectors.invoice_client_choices(access=self.access)
         return render(
             request,
             "billing/revenue.html",
@@ -307,11 +304,9 @@ class RevenueView(OrgViewMixin, View):
                 "by_category": by_category,
                 "currency": currency,
                 "volume": selectors.rolling_volume(partner=org),
-                "has_rebill_clients": bool(rebill_ids),
-                "rebill_search": rebill_search,
-                "rebill_clients": []
-                if rebill_search
-                else selectors.invoice_clients(access=self.access, ids=rebill_ids),
+                "has_rebill_clients": rebill.any,
+                "rebill_search": rebill.searching,
+                "rebill_clients": rebill.clients,
             },
         )
 

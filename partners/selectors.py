@@ -110,19 +110,15 @@ def clients_of(*, partner: Organization) -> QuerySet[Organization]:
     ).distinct()
 
 
-def client_ids_ever_of(*, partner: Organization) -> list[int]:
+def client_ids_ever_of(*, partner: Organization) -> QuerySet:
     """Every client the partner has had a partnership with that was accepted at some point
-    (active or ended): the only orgs whose products it can have paid for."""
-    return list(
-        Partnership.objects.filter(
-            partner=partner,
-            client__isnull=False,
-            status__in=[Partnership.Status.ACTIVE, Partnership.Status.ENDED],
-        )
-        .order_by("client_id")
-        .values_list("client_id", flat=True)
-        .distinct()
-    )
+    (active or ended): the only orgs whose products it can have paid for. A `values_list`
+    queryset, to be used as a subquery (`pk__in=`) rather than read whole (issue 9)."""
+    return Partnership.objects.filter(
+        partner=partner,
+        client__isnull=False,
+        status__in=[Partnership.Status.ACTIVE, Partnership.Status.ENDED],
+    ).values_list("client_id", flat=True)
 
 
 def _user_emails(user) -> list[str]:
