@@ -45,6 +45,11 @@ class Access:
         return self.memo[key]
 
     @property
+    def capabilities_key(self) -> str:
+        """The capabilities in a stable order (a cache key part: a frozenset's order is not)."""
+        return self.remember("capabilities_key", lambda: ",".join(sorted(self.capabilities)))
+
+    @property
     def role(self) -> str | None:
         return self.membership.role if self.membership else None
 

@@ -157,3 +157,90 @@ def test_perf_own_quote_requests_counted_on_the_dashboard_only():
 
     assert own_requests(other_page) == []
     assert len(own_requests(dashboard)) == 1
+
+
+# --- Cached layout pieces (second stop of issue 9) -----------------------------------
+
+
+def test_perf_nav_rendered_once_then_served_from_the_cache():
+    browser, _user = _partner_browser()
+    first = browser.get("/manager/notifications/")
+    second = browser.get("/manager/notifications/")
+
+    assert first.status_code == second.status_code == 200
+    assert "partials/nav.html" in [t.name for t in first.templates]
+    assert "partials/nav.html" not in [t.name for t in second.templates]
+    assert b"Partner program" in second.content  # the cached nav, whole
+    assert second.content.count(b'action="/accounts/logout/"') == 1  # sign-out stays outside the cache
+
+
+def test_perf_sign_out_form_has_this_session_csrf_token_after_a_cached_nav():
+    browser, user = _partner_browser()
+    browser.get("/manager/")  # fills the nav fragment
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(user)
+    page = strict.get("/manager/").content.decode()
+    token = (
+        page.split('action="/accounts/logout/"', 1)[1].split('name="csrfmiddlewaretoken" value="', 1)[1].split('"')[0]
+    )
+
+    response = strict.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
+
+    assert response.status_code == 302
+    assert "_auth_user_id" not in strict.session
+
+
+def test_perf_nav_fragment_follows_what_it_shows():
+    """A new input (here the role's capabilities) is a new fragment, never the old one."""
+    from clients.models import Membership, Role
+
+    browser, user = _partner_browser()
+    assert b'href="/manager/audit/"' in browser.get("/manager/notifications/").content
+    Membership.objects.filter(user=user).update(role=Role.COLLABORATOR)
+
+    page = browser.get("/manager/notifications/")
+
+    assert page.status_code == 200
+    assert b'href="/manager/audit/"' not in page.content
+
+
+def test_perf_support_facts_read_from_the_cache_on_later_pages():
+    browser, _user = _partner_browser()
+    browser.get("/manager/notifications/")
+    with CaptureQueriesContext(connection) as ctx:
+        response = browser.get("/manager/notifications/")
+
+    assert response.status_code == 200
+    assert b"Support code" in response.content
+    assert _queries_on(ctx.captured_queries, "tickets_supportcode") == []
+    assert _queries_on(ctx.captured_queries, "tickets_supportplan") == []
+
+
+def test_sp1_widget_shows_a_regenerated_code_at_once():
+    from tickets.services import support_code_for, support_code_regenerate
+
+    browser, user = _partner_browser()
+    old = support_code_for(user=user).display
+    assert old in browser.get("/manager/notifications/").content.decode()
+
+    new = support_code_regenerate(user=user).display
+    page = browser.get("/manager/notifications/").content.decode()
+
+    assert new != old
+    assert new in page and old not in page
+
+
+def test_sp2_widget_shows_a_vip_code_as_soon_as_the_plan_is_set_and_drops_it_when_deleted():
+    from tickets.models import SupportPlan
+    from tickets.services import support_plan_set
+
+    browser, user = _partner_browser()
+    org = user.memberships.get().org
+    assert b"VIP code" not in browser.get("/manager/notifications/").content
+
+    plan = support_plan_set(org=org, level=SupportPlan.Level.BUSINESS)
+    shown = browser.get("/manager/notifications/").content.decode()
+    assert "VIP code" in shown and plan.vip_code_display in shown
+
+    SupportPlan.objects.get(pk=plan.pk).delete()  # as Django admin would
+    assert b"VIP code" not in browser.get("/manager/notifications/").content

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
@@ -23,6 +26,60 @@ def support_plan_of(*, org: Organization) -> SupportPlan | None:
     """The org's plan if it is Pro or Business (only those have a VIP code, SP-2)."""
     plan = SupportPlan.objects.filter(org=org).first()
     return plan if plan is not None and plan.is_premium else None
+
+
+@dataclass(frozen=True)
+class SupportFacts:
+    """What the support widget and the dashboard card show (SP-1, SP-2)."""
+
+    code_display: str
+    vip_code_display: str = ""  # "" without a Pro/Business plan
+    level: str = ""
+
+    @property
+    def level_label(self) -> str:
+        return SupportPlan.Level(self.level).label if self.level else ""
+
+
+def _code_key(user_id) -> str:
+    return f"tickets:support-code:{user_id}"
+
+
+def _plan_key(org_id) -> str:
+    return f"tickets:support-plan:{org_id}"
+
+
+def support_facts_forget(*, user_id=None, org_id=None) -> None:
+    """Drop the cached facts of a user's code or an org's plan: now and after the commit
+    (a request reading between the two would otherwise cache the old row again)."""
+    keys = ([_code_key(user_id)] if user_id else []) + ([_plan_key(org_id)] if org_id else [])
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def support_facts_for(*, user, org: Organization | None) -> SupportFacts:
+    """The user's support code and `org`'s VIP code, on every manager page (issue 9).
+
+    Read from the cache when settings.SUPPORT_FACTS_CACHE_SECONDS > 0 (a shared cache:
+    Redis), else from the database; the cache is cleared when a code or a plan is saved
+    or deleted (`tickets.apps`)."""
+    from .services import support_code_for
+
+    timeout = settings.SUPPORT_FACTS_CACHE_SECONDS
+    code_key, plan_key = _code_key(user.pk), _plan_key(org.pk) if org is not None else None
+    found = cache.get_many([k for k in (code_key, plan_key) if k]) if timeout > 0 else {}
+    fresh = {}
+    code = found.get(code_key)
+    if code is None:
+        code = fresh[code_key] = support_code_for(user=user).display
+    plan = found.get(plan_key) if plan_key else ("", "")
+    if plan is None:
+        premium = support_plan_of(org=org)
+        plan = fresh[plan_key] = (premium.vip_code_display, premium.level) if premium else ("", "")
+    if fresh and timeout > 0:
+        cache.set_many(fresh, timeout)
+    return SupportFacts(code_display=code, vip_code_display=plan[0], level=plan[1])
 
 
 def vip_codes_for_user(*, user) -> list[SupportPlan]:

@@ -6,6 +6,7 @@ defaults so that a fresh clone runs with no `.env`: SQLite, emails written to
 """
 
 import contextlib
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clients.context_processors.acting",
+                "portal.context_processors.fragments",
             ],
         },
     },
@@ -111,6 +113,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Cached template fragments (the manager's nav and support widget, issue 9) are keyed by
+# everything they show and by this version: by default the process's start, so a new
+# release never serves the old one's HTML; set RELEASE (e.g. the git commit) to share
+# fragments between the processes of one release.
+FRAGMENT_CACHE_VERSION = env("RELEASE", default=f"start-{time.time_ns()}")
+
+# The support widget's facts (support code, VIP code) are read from the cache on every
+# manager page when it is shared (Redis); a per-process cache could not be cleared in
+# the other processes when a code is regenerated, so without Redis they are read each time.
+SUPPORT_FACTS_CACHE_SECONDS = env.int("SUPPORT_FACTS_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [

@@ -13,5 +13,7 @@ STORAGES = {
 # Always a per-process cache: with xdist, clearing a shared Redis between tests
 # would wipe the other worker's state (and the integration tests' broker).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process, a cache cleared before each test: the cached paths are the ones tested.
+SUPPORT_FACTS_CACHE_SECONDS = 300
 # Serve static files from the finders without scanning STATIC_ROOT (not collected in tests).
 WHITENOISE_AUTOREFRESH = True

@@ -21,15 +21,12 @@ def support_widget_data(context) -> dict | None:
     cached = getattr(request, "_support_widget_data", None)
     if cached is not None:  # the widget and the dashboard card both ask
         return cached
-    from tickets import selectors, services
+    from tickets import selectors
 
     access = acting(request)
-    plan = None
-    if access is not None and not access.is_acting_for_client:
-        plan = selectors.support_plan_of(org=access.org)
+    org = access.org if access is not None and not access.is_acting_for_client else None
     data = {
-        "code": services.support_code_for(user=user),
-        "plan": plan,
+        "facts": selectors.support_facts_for(user=user, org=org),
         "can_open_support": access is not None and access.can("support.view"),
     }
     request._support_widget_data = data
