@@ -229,6 +229,11 @@ def is_partner(*, org: Organization) -> bool:
     return partner_terms.is_partner(org=org)
 
 
+def access_is_partner(*, access: Access) -> bool:
+    """`is_partner` for the acting org, asked once per request (the nav asks too)."""
+    return partner_terms.access_is_partner(access=access)
+
+
 # --- partner revenue console (BL-7, PP-4, BL-10) ----------------------------------------------
 
 

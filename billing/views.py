@@ -233,7 +233,7 @@ class CashbackView(OrgViewMixin, View):
     capability = "cashback.view"
 
     def _guard(self):
-        if self.access.is_acting_for_client or not selectors.is_partner(org=self.access.org):
+        if self.access.is_acting_for_client or not selectors.access_is_partner(access=self.access):
             raise Http404
 
     def get(self, request):
@@ -285,7 +285,7 @@ class RevenueView(OrgViewMixin, View):
 
     def get(self, request):
         org = self.access.org
-        if self.access.is_acting_for_client or not selectors.is_partner(org=org):
+        if self.access.is_acting_for_client or not selectors.access_is_partner(access=self.access):
             raise Http404
         currency = org.currency
         months = selectors.revenue_by_month(partner=org, currency=currency)
@@ -340,7 +340,7 @@ class RebillCsvView(OrgViewMixin, View):
 
     def get(self, request):
         org = self.access.org
-        if self.access.is_acting_for_client or not selectors.is_partner(org=org):
+        if self.access.is_acting_for_client or not selectors.access_is_partner(access=self.access):
             raise Http404
         client = None
         term = request.GET.get("client", "").strip()

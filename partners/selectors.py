@@ -46,12 +46,17 @@ def is_approved_partner(*, org: Organization | None) -> bool:
     return PartnerProfile.objects.filter(org=org, status=PartnerProfile.Status.APPROVED).exists()
 
 
-def access_is_approved_partner(*, access) -> bool:
-    """`is_approved_partner` for the acting org, asked once per request (nav partials,
-    dashboard cards and the page itself all ask)."""
+def access_partner_profile(*, access) -> PartnerProfile | None:
+    """`partner_profile_for` the acting org, read once per request: the partner pages,
+    the nav partials and the dashboard cards all ask (issue 9)."""
     if access is None:
-        return False
-    return access.remember("partners.approved", lambda: is_approved_partner(org=access.org))
+        return None
+    return access.remember("partners.profile", lambda: partner_profile_for(org=access.org))
+
+
+def access_is_approved_partner(*, access) -> bool:
+    """`is_approved_partner` for the acting org, from the profile read once per request."""
+    return access_partner_profile(access=access) is not None
 
 
 def full_partnership_of(*, client: Organization) -> Partnership | None:

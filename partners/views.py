@@ -45,7 +45,7 @@ class PartnerMixin(OwnOrgMixin):
     def dispatch(self, request, *args, **kwargs):
         access = acting(request) if request.user.is_authenticated else None
         if access is not None and not access.is_acting_for_client:
-            self.profile = selectors.partner_profile_for(org=access.org)
+            self.profile = selectors.access_partner_profile(access=access)
             if self.profile is None:
                 raise Http404
             if self.profile.require_mfa and not user_has_mfa(request.user):

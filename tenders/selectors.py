@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from clients.models import Organization, ProductType, Role
 from clients.tenancy import Access
 from partners.models import PartnerProfile
-from partners.selectors import access_is_approved_partner
+from partners.selectors import access_is_approved_partner, access_partner_profile
 
 from .models import PartnerReview, TenderDelivery, TenderQuote, TenderRequest
 
@@ -212,9 +212,11 @@ def directory_profile(*, slug: str) -> PartnerProfile | None:
     return directory_profiles().filter(slug=slug).first()
 
 
-def directory_profile_of(*, org: Organization) -> PartnerProfile | None:
-    """The org's public directory profile, when it is listed."""
-    return directory_profiles().filter(org=org).first()
+def directory_slug_of(*, access: Access | None) -> str | None:
+    """The slug of the acting org's public directory profile, when it is listed (the inbox
+    links to it): from the profile the request has already read."""
+    profile = access_partner_profile(access=access)
+    return profile.slug if profile is not None and profile.listed_in_directory else None
 
 
 def reviews_of(*, org: Organization) -> QuerySet[PartnerReview]:

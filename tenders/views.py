@@ -260,8 +260,9 @@ class InboxView(PartnerViewMixin, View):
                 "answered": answered,
                 "query_string": query_string,
                 "new_count": selectors.tender_inbox_new_count(access=self.access),
-                "has_subscription": TenderSubscription.objects.filter(org=self.access.org).exists(),
-                "public_profile": selectors.directory_profile_of(org=self.access.org),
+                # Only an empty inbox asks (the template calls it then).
+                "has_subscription": lambda: TenderSubscription.objects.filter(org=self.access.org).exists(),
+                "public_profile_slug": selectors.directory_slug_of(access=self.access),
             },
         )
 
