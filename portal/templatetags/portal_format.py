@@ -9,6 +9,7 @@ real minus sign (U+2212) in front of everything: "−CHF 12.00", "−12,00 CHF".
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal, InvalidOperation
 
 from django import template
@@ -40,9 +41,10 @@ def format_money(amount, currency: str = "", *, language: str | None = None) -> 
         with translation.override(language):
             return format_money(value, currency)
     negative = value < 0 and value.quantize(Decimal("0.01")) != 0
-    number = formats.number_format(abs(value), decimal_pos=2, use_l10n=True, force_grouping=True)
+    language_code = translation.get_language() or "en"
+    number = _number(abs(value), language_code)
     code = str(currency or "").strip().upper()
-    lang = (translation.get_language() or "en").split("-")[0].lower()
+    lang = language_code.split("-")[0].lower()
     if not code:
         text = number
     elif lang in CURRENCY_AFTER:
@@ -50,6 +52,36 @@ def format_money(amount, currency: str = "", *, language: str | None = None) -> 
     else:
         text = f"{code}{NBSP}{number}"
     return f"{MINUS}{text}" if negative else text
+
+
+@functools.lru_cache(maxsize=64)
+def _separators(language_code: str) -> tuple[str, str, object]:
+    """The language's decimal separator, thousand separator and grouping (Django's formats)."""
+    with translation.override(language_code):
+        return (
+            formats.get_format("DECIMAL_SEPARATOR", use_l10n=True),
+            formats.get_format("THOUSAND_SEPARATOR", use_l10n=True),
+            formats.get_format("NUMBER_GROUPING", use_l10n=True),
+        )
+
+
+def _number(value: Decimal, language_code: str) -> str:
+    """`formats.number_format(value, decimal_pos=2, force_grouping=True)` for a value >= 0,
+    without looking the formats up again for each amount (a list page shows a hundred):
+    the same digits (Django truncates to two places, it doesn't round), the same separators."""
+    decimal_sep, thousand_sep, grouping = _separators(language_code)
+    if not isinstance(grouping, int) or grouping <= 0:  # a non-uniform grouping: Django's own code
+        return formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    if value < Decimal("0.01"):
+        value = Decimal("0")
+    int_part, _, dec_part = f"{value:f}".partition(".")
+    dec_part = (dec_part[:2]).ljust(2, "0")
+    if grouping == 3:
+        int_part = f"{int(int_part):,}".replace(",", "\x00")
+    else:
+        digits = int_part[::-1]
+        int_part = "\x00".join(digits[i : i + grouping] for i in range(0, len(digits), grouping))[::-1]
+    return int_part.replace("\x00", thousand_sep) + decimal_sep + dec_part
 
 
 @register.filter
