@@ -6,8 +6,10 @@
 #     loaded by `manage.py bench_data` (10,000-client partner with 100,000 products and
 #     1,000,000 invoice lines, a 100-client partner of the same shape, 2,000 directory
 #     partners); skipped when already loaded.
-#  2. gunicorn with production settings (as `make run`: 2 workers × 4 threads),
-#     SECURE_SSL_REDIRECT=0, BENCH_FLOOR_ENABLED=1 (the /bench/floor/ page).
+#  2. gunicorn with production settings, one sync worker per CPU,
+#     SECURE_SSL_REDIRECT=0, BENCH_FLOOR_ENABLED=1 (the /bench/floor/ page), and the
+#     cache on Redis as in production ($BENCH_REDIS, default redis://127.0.0.1:6379/5,
+#     emptied first; without a reachable Redis the per-process cache, with a warning).
 #  3. Sessions made server-side (scripts/bench/session.py); wrk sends the cookie in a
 #     `Cookie` header, so SESSION_COOKIE_SECURE stays on.
 #  4. wrk on every page, same settings for all (scripts/bench/run.py), results printed
@@ -37,7 +39,17 @@ export SECRET_KEY=${SECRET_KEY:-bench-only-secret-key-not-for-production-0123456
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export EMAIL_URL=${EMAIL_URL:-filemail:///$(pwd)/var/mail}
 export SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 BENCH_FLOOR_ENABLED=1 LOG_LEVEL=WARNING
-unset REDIS_URL
+# Production's cache is Redis (sessions stay in PostgreSQL). The pages only read, so no
+# Celery task is queued; a database of its own, emptied, so no earlier fragment is served.
+BENCH_REDIS=${BENCH_REDIS:-redis://127.0.0.1:6379/5}
+if "$PY" -c "import redis, sys; redis.Redis.from_url(sys.argv[1], socket_connect_timeout=1).flushdb()" "$BENCH_REDIS" 2>/dev/null; then
+  export REDIS_URL="$BENCH_REDIS"
+  export CACHE_DESC="Redis cache"
+else
+  echo "bench: no Redis at $BENCH_REDIS: the per-process cache is used instead" >&2
+  unset REDIS_URL
+  export CACHE_DESC="per-process cache (no Redis)"
+fi
 mkdir -p var/mail
 
 if [ "${BENCH_RELOAD:-0}" = 1 ]; then psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $DB" >/dev/null; fi
@@ -58,11 +70,22 @@ export SESSION_SMALL=$(session bench-small@bench.example bench-small-partner)
 export SESSION_SMALL_CLIENT=$(session bench-small@bench.example bench-small-c1)
 export SESSION_ADMIN=$(session bench-admin@bench.example)
 
-WORKERS=${BENCH_WORKERS:-2}
-GTHREADS=${BENCH_GUNICORN_THREADS:-4}
-export GUNICORN_DESC="$WORKERS workers × $GTHREADS threads"
+# Sync workers, one per CPU by default: each request goes to an idle process. With
+# gthread workers and wrk's keep-alive connections, both connections could stay on one
+# process for a whole page (the GIL then halves its throughput), and did on some pages
+# and not others: the same page measured 2× apart from one run to the next.
+WORKERS=${BENCH_WORKERS:-$(nproc)}
+WORKER_CLASS=${BENCH_WORKER_CLASS:-sync}
+if [ "$WORKER_CLASS" = sync ]; then
+  export GUNICORN_DESC="$WORKERS sync workers"
+  threads=()
+else
+  GTHREADS=${BENCH_GUNICORN_THREADS:-4}
+  export GUNICORN_DESC="$WORKERS $WORKER_CLASS workers × $GTHREADS threads"
+  threads=(--threads "$GTHREADS")
+fi
 "$VENV/bin/gunicorn" portal.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
-  --threads "$GTHREADS" --timeout 60 --log-level warning &
+  --worker-class "$WORKER_CLASS" "${threads[@]}" --timeout 60 --log-level warning &
 server=$!
 trap 'kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null' EXIT
 for _ in $(seq 60); do curl -fsS -o /dev/null "$BENCH_URL/healthz" 2>/dev/null && break; sleep 1; done

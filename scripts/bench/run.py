@@ -134,7 +134,8 @@ def main() -> int:
         f"Run of {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {os.environ.get('MACHINE', '?')}.",
         f"wrk {THREADS} threads, {CONNECTIONS} connections, {DURATION} per page after {WARMUP or 'no'} of warm-up, "
         f"`--latency`; gunicorn "
-        f"{os.environ.get('GUNICORN_DESC', '')}, production settings, DEBUG off.",
+        f"{os.environ.get('GUNICORN_DESC', '')}, production settings, DEBUG off, persistent database connections, "
+        f"{os.environ.get('CACHE_DESC', 'per-process cache')}.",
         "",
         "| page | req/s | p50 ms | p99 ms | errors | × floor req/s | × admin req/s | growth p50 (10,000 / 100) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
