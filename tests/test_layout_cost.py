@@ -244,3 +244,28 @@ def test_sp2_widget_shows_a_vip_code_as_soon_as_the_plan_is_set_and_drops_it_whe
 
     SupportPlan.objects.get(pk=plan.pk).delete()  # as Django admin would
     assert b"VIP code" not in browser.get("/manager/notifications/").content
+
+
+def test_perf_cached_nav_reads_only_what_its_cache_key_names():
+    """The nav partials are served from a fragment keyed by what they show (base.html):
+    a partial that starts reading another variable must add it to that key first."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    base = (templates / "base.html").read_text()
+    key = re.search(r"{% cache \d+ layout_nav ([^%]+)%}", base).group(1).split()
+    # what the key covers, by the root name a partial reads it through
+    covered = {"acting", "user", "tinfo", "partner_org"}
+    assert {"tinfo.partner", "tinfo.new_count", "tinfo.requester", "partner_org"} <= set(key)
+    assert {"acting.org.pk", "acting.partnership.pk", "acting.capabilities_key", "user.pk", "user.is_staff"} <= set(key)
+
+    read = set()
+    for partial in sorted((templates / "partials").glob("nav*.html")):
+        if partial.name == "nav_public.html":
+            continue  # outside the cached fragment
+        for tag in re.findall(r"{%(.*?)%}|{{(.*?)}}", partial.read_text()):
+            text = " ".join(tag)
+            text = re.sub(r"\"[^\"]*\"|'[^']*'", "", text)  # string literals (translations, URL names)
+            read |= set(re.findall(r"\b([a-z_]+)\.", text)) | set(re.findall(r"\bif (?:not )?([a-z_]+)\b", text))
+    assert read <= covered | {"n"}, f"add {read - covered - {'n'}} to the layout_nav cache key in base.html"
