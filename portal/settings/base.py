@@ -118,7 +118,7 @@ else:
 # everything they show and by this version: by default the process's start, so a new
 # release never serves the old one's HTML; set RELEASE (e.g. the git commit) to share
 # fragments between the processes of one release.
-FRAGMENT_CACHE_VERSION = env("RELEASE", default=f"start-{time.time_ns()}")
+FRAGMENT_CACHE_VERSION = env("RELEASE", default="") or f"start-{time.time_ns()}"
 
 # The support widget's facts (support code, VIP code) are read from the cache on every
 # manager page when it is shared (Redis); a per-process cache could not be cleared in
