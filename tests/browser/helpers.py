@@ -213,9 +213,13 @@ class Journey:
 
     def expect_heading(self, text: str, page=None) -> None:
         """The page's <h1> reads `text` (a translation check: collected, not fatal)."""
+        from playwright.sync_api import expect
+
         page = page or self.page
-        h1 = page.locator("h1").first.inner_text().strip() if page.locator("h1").count() else ""
-        if text.lower() not in h1.lower():
+        try:  # retried until it reads `text`: a click's navigation may not have landed yet
+            expect(page.locator("h1").first).to_contain_text(text, ignore_case=True, timeout=5_000)
+        except AssertionError:
+            h1 = page.locator("h1").first.inner_text().strip() if page.locator("h1").count() else ""
             self.problems.append(f"{urlsplit(page.url).path}: <h1> is {h1!r}, expected {text!r}")
 
     def expect(self, condition: bool, message: str) -> None:
