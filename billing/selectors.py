@@ -279,23 +279,38 @@ def _window(months: int = 12) -> tuple[date, date]:
     return month_list[0], month_list[-1]
 
 
-def revenue_by_month(*, partner: Organization, currency: str, months: int = 12) -> list[MonthTotal]:
+def _month_category_rows(*, partner: Organization, currency: str, months: int = 12) -> tuple[list[date], list[dict]]:
+    """The rolling window's months and its summary rows by (month, category): one query,
+    from which the chart, the category table and the 12-month volume are all summed."""
     month_list = _months_back(months)
-    rows = {
-        r["month"]: r
-        for r in RevenueMonth.objects.filter(
+    rows = list(
+        RevenueMonth.objects.filter(
             partner=partner, currency=currency, month__gte=month_list[0], month__lte=month_list[-1]
         )
-        .values("month")
+        .values("month", "category")
         .annotate(cashback=Sum(CASHBACK_TOTAL), discounts=Sum("discounts"), volume=Sum("volume"))
         .order_by()
-    }
+    )
+    return month_list, rows
+
+
+def _sum_by(rows: list[dict], key: str) -> dict:
+    totals: dict = {}
+    for r in rows:
+        t = totals.setdefault(r[key], {"cashback": ZERO, "discounts": ZERO, "volume": ZERO})
+        for field in ("cashback", "discounts", "volume"):
+            t[field] += r[field] or ZERO
+    return totals
+
+
+def _months_from(month_list: list[date], rows: list[dict]) -> list[MonthTotal]:
+    by_month = _sum_by(rows, "month")
     out = [
         MonthTotal(
             month=m,
-            cashback=_q(rows.get(m, {}).get("cashback")),
-            discounts=_q(rows.get(m, {}).get("discounts")),
-            volume=_q(rows.get(m, {}).get("volume")),
+            cashback=_q(by_month.get(m, {}).get("cashback")),
+            discounts=_q(by_month.get(m, {}).get("discounts")),
+            volume=_q(by_month.get(m, {}).get("volume")),
         )
         for m in month_list
     ]
@@ -305,27 +320,52 @@ def revenue_by_month(*, partner: Organization, currency: str, months: int = 12) 
     return out
 
 
+def _categories_from(rows: list[dict]) -> list[dict]:
+    labels = dict(ProductType.Category.choices)
+    out = []
+    for category, t in sorted(_sum_by(rows, "category").items()):
+        volume, discounts, cashback = _q(t["volume"]), _q(t["discounts"]), _q(t["cashback"])
+        if volume or discounts or cashback:
+            out.append(
+                {
+                    "category": category,
+                    "label": labels.get(category, category),
+                    "volume": volume,
+                    "discounts": discounts,
+                    "cashback": cashback,
+                }
+            )
+    return out
+
+
+def revenue_by_month(*, partner: Organization, currency: str, months: int = 12) -> list[MonthTotal]:
+    return _months_from(*_month_category_rows(partner=partner, currency=currency, months=months))
+
+
 def revenue_by_category(*, partner: Organization, currency: str) -> list[dict]:
     """Per category over the rolling 12 months (the months of the chart)."""
-    first, last = _window()
-    rows = (
-        RevenueMonth.objects.filter(partner=partner, currency=currency, month__gte=first, month__lte=last)
-        .values("category")
-        .annotate(volume=Sum("volume"), discounts=Sum("discounts"), cashback=Sum(CASHBACK_TOTAL))
-        .order_by("category")
+    return _categories_from(_month_category_rows(partner=partner, currency=currency)[1])
+
+
+@dataclass(frozen=True)
+class RevenueOverview:
+    """The console's chart, category table and PP-4 volume, from one read of the summary."""
+
+    months: list[MonthTotal]
+    by_category: list[dict]
+    volume: dict
+
+
+def revenue_overview(*, partner: Organization) -> RevenueOverview:
+    """BL-7 and PP-4 in the partner's currency over the rolling 12 months (issue 9: one query
+    for what took three)."""
+    month_list, rows = _month_category_rows(partner=partner, currency=partner.currency)
+    volume = sum((r["volume"] or ZERO for r in rows), ZERO)
+    return RevenueOverview(
+        months=_months_from(month_list, rows),
+        by_category=_categories_from(rows),
+        volume=_minimum_status(currency=partner.currency, volume=volume),
     )
-    labels = dict(ProductType.Category.choices)
-    return [
-        {
-            "category": r["category"],
-            "label": labels.get(r["category"], r["category"]),
-            "volume": _q(r["volume"]),
-            "discounts": _q(r["discounts"]),
-            "cashback": _q(r["cashback"]),
-        }
-        for r in rows
-        if _q(r["volume"]) or _q(r["discounts"]) or _q(r["cashback"])
-    ]
 
 
 def _client_row(row: RevenueClient) -> dict:

@@ -288,8 +288,8 @@ class RevenueView(OrgViewMixin, View):
         if self.access.is_acting_for_client or not selectors.access_is_partner(access=self.access):
             raise Http404
         currency = org.currency
-        months = selectors.revenue_by_month(partner=org, currency=currency)
-        by_category = selectors.revenue_by_category(partner=org, currency=currency)
+        overview = selectors.revenue_overview(partner=org)
+        months, by_category = overview.months, overview.by_category
         if self.fmt == "csv":
             return self._csv(org=org, currency=currency, months=months, by_category=by_category)
         rebill = selectors.invoice_client_choices(access=self.access)
@@ -303,7 +303,7 @@ class RevenueView(OrgViewMixin, View):
                 ),
                 "by_category": by_category,
                 "currency": currency,
-                "volume": selectors.rolling_volume(partner=org),
+                "volume": overview.volume,
                 "has_rebill_clients": rebill.any,
                 "rebill_search": rebill.searching,
                 "rebill_clients": rebill.clients,

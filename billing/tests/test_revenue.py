@@ -143,3 +143,16 @@ def test_bl11_task_runs_the_service(catalog):
 def test_bl7_lines_attributed_to_managing_partner(book):
     partner, *_ = book
     assert InvoiceLine.objects.filter(managing_partner=partner).count() == 2
+
+
+def test_bl7_revenue_overview_is_the_month_category_and_volume_reads_in_one_query(book, django_assert_num_queries):
+    partner, _u, _a, _b = book
+    with django_assert_num_queries(1):
+        overview = selectors.revenue_overview(partner=partner)
+
+    assert overview.months == selectors.revenue_by_month(partner=partner, currency=partner.currency)
+    assert overview.by_category == selectors.revenue_by_category(partner=partner, currency=partner.currency)
+    assert overview.volume == selectors.rolling_volume(partner=partner)
+    assert overview.volume["volume"] == D("380.20")
+    assert sum(m.volume for m in overview.months) == D("380.20")
+    assert {c["category"] for c in overview.by_category}  # both orders' categories are there
