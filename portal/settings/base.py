@@ -123,7 +123,9 @@ FRAGMENT_CACHE_VERSION = env("RELEASE", default="") or f"start-{time.time_ns()}"
 # The support widget's facts (support code, VIP code) are read from the cache on every
 # manager page when it is shared (Redis); a per-process cache could not be cleared in
 # the other processes when a code is regenerated, so without Redis they are read each time.
-SUPPORT_FACTS_CACHE_SECONDS = env.int("SUPPORT_FACTS_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+# Short-lived: a page that read the old code just before a regeneration committed can put
+# it back in the cache after the clearing, for at most this long.
+SUPPORT_FACTS_CACHE_SECONDS = env.int("SUPPORT_FACTS_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
