@@ -6,6 +6,7 @@ Partner profiles are read through `partners` (models and selectors); nothing in
 
 from __future__ import annotations
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -171,20 +172,11 @@ def _reviews_by_partner():
     return PartnerReview.objects.filter(partner=OuterRef("org")).order_by().values("partner")
 
 
-def directory_profiles(
+def _directory_listed(
     *, query: str = "", country: str = "", language: str = "", service: str = ""
 ) -> QuerySet[PartnerProfile]:
-    """Approved partners listed in the directory, searchable and filterable."""
-    qs = (
-        PartnerProfile.objects.filter(status=PartnerProfile.Status.APPROVED, listed_in_directory=True)
-        .select_related("org")
-        .annotate(
-            # Correlated subqueries, not a GROUP BY over every listed partner: PostgreSQL
-            # computes them for the page's rows only, and the paginator's count skips them.
-            rating_avg=Subquery(_reviews_by_partner().annotate(v=Avg("rating")).values("v")),
-            rating_count=Coalesce(Subquery(_reviews_by_partner().annotate(v=Count("id")).values("v")), 0),
-        )
-    )
+    """Approved partners listed in the directory, searched, filtered and in directory order."""
+    qs = PartnerProfile.objects.filter(status=PartnerProfile.Status.APPROVED, listed_in_directory=True)
     query = (query or "").strip()[:100]
     if query:
         match = (
@@ -206,6 +198,33 @@ def directory_profiles(
     if service in ProductType.Category.values:
         qs = qs.filter(services__icontains=f'"{service}"')
     return qs.order_by("public_name", "org__name", "id")
+
+
+def _with_ratings(qs: QuerySet[PartnerProfile]) -> QuerySet[PartnerProfile]:
+    """Each profile's average rating and number of reviews (TD-6), as correlated subqueries,
+    not a GROUP BY over every listed partner."""
+    return qs.select_related("org").annotate(
+        rating_avg=Subquery(_reviews_by_partner().annotate(v=Avg("rating")).values("v")),
+        rating_count=Coalesce(Subquery(_reviews_by_partner().annotate(v=Count("id")).values("v")), 0),
+    )
+
+
+def directory_profiles(
+    *, query: str = "", country: str = "", language: str = "", service: str = ""
+) -> QuerySet[PartnerProfile]:
+    """Approved partners listed in the directory, searchable and filterable, with their ratings."""
+    return _with_ratings(_directory_listed(query=query, country=country, language=language, service=service))
+
+
+def directory_page(*, page=None, **filters) -> Page:
+    """One page of the directory (TD-5). The page's keys are sorted without the ratings, then
+    only its rows get them: PostgreSQL computed both subqueries for every listed partner
+    before sorting (2,000 partners: 7.8 → 3.4 ms, issue 9)."""
+    keys = Paginator(_directory_listed(**filters).values_list("pk", flat=True), DIRECTORY_PAGE_SIZE).get_page(page)
+    ids = list(keys.object_list)
+    rows = {p.pk: p for p in _with_ratings(PartnerProfile.objects.filter(pk__in=ids))}
+    keys.object_list = [rows[pk] for pk in ids if pk in rows]
+    return keys
 
 
 def directory_profile(*, slug: str) -> PartnerProfile | None:

@@ -400,13 +400,13 @@ class ReviewsView(PartnerViewMixin, View):
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    profiles = selectors.directory_profiles(
+    page = selectors.directory_page(
+        page=request.GET.get("page"),
         query=filters.get("q", ""),
         country=filters.get("country", ""),
         language=filters.get("language", ""),
         service=filters.get("service", ""),
     )
-    page = Paginator(profiles, selectors.DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     query_string = urlencode({k: v for k, v in filters.items() if v})
     return render(request, "tenders/directory.html", {"page": page, "form": form, "query_string": query_string})
 

@@ -171,3 +171,26 @@ def test_td5_javascript_website_is_not_linked(world):
     PartnerProfile.objects.filter(pk=world.profile.pk).update(website="javascript:alert(1)")
     page = Client().get("/directory/helvetia-web/").content.decode()
     assert "javascript:alert(1)" not in page
+
+
+def test_td5_directory_page_keeps_order_and_ratings_of_the_full_listing(world):
+    """The page's keys are sorted without the ratings, then only its rows get them (issue 9):
+    the same partners, in the same order, with the same ratings as the whole listing."""
+    from tenders import selectors
+
+    from .factories import ReviewFactory
+
+    for i in range(25):
+        profile = ListedProfileFactory(public_name=f"Omega {24 - i:02d}")
+        for rating in range(i % 3):
+            ReviewFactory(partner=profile.org, rating=5 - rating)
+    listing = list(selectors.directory_profiles(query="omega"))
+    first = selectors.directory_page(query="omega")
+    second = selectors.directory_page(query="omega", page=2)
+
+    shown = list(first) + list(second)
+    assert first.paginator.count == 25 and len(first) == 20 and len(second) == 5
+    assert [p.pk for p in shown] == [p.pk for p in listing]
+    assert [p.public_name for p in shown][:3] == ["Omega 00", "Omega 01", "Omega 02"]
+    assert [(p.rating_avg, p.rating_count) for p in shown] == [(p.rating_avg, p.rating_count) for p in listing]
+    assert any(p.rating_count == 2 for p in shown)
