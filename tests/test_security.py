@@ -111,6 +111,17 @@ def test_sec4_api_docs_have_no_inline_script(client):
     assert "SwaggerUIBundle" in script.content.decode()
 
 
+def test_perf_production_keeps_database_connections_without_touching_base(monkeypatch):
+    from portal.settings import base
+
+    before = dict(base.DATABASES["default"])
+    production = production_settings(monkeypatch)
+
+    assert production.DATABASES["default"]["CONN_MAX_AGE"] == 60
+    assert production.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+    assert base.DATABASES["default"] == before  # the test and dev settings (the same dict) keep theirs
+
+
 def test_sec4_production_sends_hsts_and_secure_httponly_cookies(monkeypatch, settings):
     production = production_settings(monkeypatch)
     for name in (

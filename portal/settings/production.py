@@ -17,8 +17,10 @@ MAILERS = mailers_from_url(EMAIL_URL)
 
 # Persistent database connections (one per gunicorn thread), checked before reuse:
 # opening a PostgreSQL connection on every request costs more than most pages' queries.
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# (A copy: base's dict is shared with every settings module that imports it.)
+DATABASES = {**DATABASES, "default": {**DATABASES["default"]}}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # /healthz and /readyz are probed over plain HTTP from inside the network.
