@@ -206,13 +206,15 @@ class DirectoryListAPI(APIView):
         operation_id="directory_list",
     )
     def get(self, request):
-        qs = selectors.directory_profiles(
+        keys = selectors.directory_keys(
             query=request.query_params.get("q", ""),
             country=request.query_params.get("country", ""),
             language=request.query_params.get("language", ""),
             service=request.query_params.get("service", ""),
         )
-        return _paginated(self, request, qs, profile_payload)
+        paginator = Pagination()  # the page's keys first, then ratings for those rows only (issue 9)
+        profiles = selectors.directory_rows(paginator.paginate_queryset(keys, request, view=self))
+        return paginator.get_paginated_response([profile_payload(p) for p in profiles])
 
 
 class DirectoryDetailAPI(APIView):

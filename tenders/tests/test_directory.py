@@ -194,3 +194,22 @@ def test_td5_directory_page_keeps_order_and_ratings_of_the_full_listing(world):
     assert [p.public_name for p in shown][:3] == ["Omega 00", "Omega 01", "Omega 02"]
     assert [(p.rating_avg, p.rating_count) for p in shown] == [(p.rating_avg, p.rating_count) for p in listing]
     assert any(p.rating_count == 2 for p in shown)
+
+
+def test_td5_api_directory_pages_in_directory_order_with_ratings(world):
+    from .factories import ReviewFactory
+
+    for i in range(7):
+        profile = ListedProfileFactory(public_name=f"Sigma {6 - i}", slug=f"sigma-{6 - i}")
+        for rating in range(i % 3):
+            ReviewFactory(partner=profile.org, rating=4 - rating)
+
+    first = Client().get("/api/v1/directory/", {"q": "sigma", "limit": 4}).json()
+    rest = Client().get("/api/v1/directory/", {"q": "sigma", "limit": 4, "offset": 4}).json()
+
+    assert first["count"] == 7
+    slugs = [r["slug"] for r in first["results"] + rest["results"]]
+    assert slugs == [f"sigma-{i}" for i in range(7)]
+    ratings = {r["slug"]: (r["rating_average"], r["rating_count"]) for r in first["results"] + rest["results"]}
+    assert ratings["sigma-6"] == (None, 0)  # i = 0: no review
+    assert ratings["sigma-4"] == (3.5, 2)  # i = 2: ratings 4 and 3
