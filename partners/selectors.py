@@ -1,8 +1,9 @@
 """Reads of the partner program. Keyword-only; billing and tickets ask these.
 
 Stable interface (other apps depend on these names): `partner_profile_for`,
-`is_approved_partner`, `full_partnership_of`, `limited_manager_of`,
-`commission_rate`, `partnerships_visible_to`, `clients_of`, `partnership_between`.
+`is_approved_partner`, `access_partner_profile`, `access_is_approved_partner`,
+`full_partnership_of`, `limited_manager_of`, `commission_rate`, `partnerships_visible_to`,
+`clients_of`, `client_ids_ever_of`, `partnership_between`.
 """
 
 from __future__ import annotations
