@@ -81,3 +81,17 @@ def test_bench_data_sequences_follow_the_loaded_rows():
     _load()
     org = Organization.objects.create(name="After", slug="after-bench", country="CH")
     assert org.pk > Organization.objects.exclude(pk=org.pk).order_by("-pk").values_list("pk", flat=True).first()
+
+
+def test_bl6_bench_data_reconciles_payments_and_balances():
+    _load()
+    _load("big", clients=3, products=6, invoice_lines=20, small_orgs=0)
+
+    from billing.models import BalanceEntry, Payment
+    from billing.reconcile import billing_reconcile
+
+    paid = Invoice.objects.filter(status="paid")
+    assert paid.exists()
+    assert Payment.objects.filter(status="succeeded").count() == paid.count()
+    assert BalanceEntry.objects.filter(kind="cashback").count() == CashbackEntry.objects.filter(status="earned").count()
+    assert billing_reconcile() == []

@@ -10,7 +10,10 @@ in a few minutes. It still respects every invariant the models declare:
 - BL-8: invoice numbers `YYYY-NNNNNN`, gap-free per year, in the order of issue,
   continuing `InvoiceCounter` (and setting it to the last number used);
 - gross = net + VAT, paid invoices have `paid_at`, earned cashback has `earned_at`,
-  one cashback entry per invoice line.
+  one cashback entry per invoice line;
+- BL-6: a paid invoice has one successful payment of its gross, and each earned cashback
+  entry is credited once to the partner's prepaid balance, so `billing_reconcile` finds
+  nothing to report (tested).
 
 One run loads one partner at one scale:
 
@@ -199,7 +202,16 @@ class Command(BaseCommand):
         from allauth.account.models import EmailAddress
 
         from billing.demo import seed_catalog
-        from billing.models import CashbackEntry, Invoice, InvoiceCounter, InvoiceLine, Price
+        from billing.models import (
+            BalanceEntry,
+            CashbackEntry,
+            Invoice,
+            InvoiceCounter,
+            InvoiceLine,
+            Payment,
+            PrepaidAccount,
+            Price,
+        )
         from clients.models import Membership, Organization, Product, ProductType, Role
         from partners.models import CommissionRate, PartnerProfile, Partnership, PartnershipProduct
         from partners.selectors import default_commission_plan
@@ -402,11 +414,19 @@ class Command(BaseCommand):
         inv_first = ids.take(Invoice, n_invoices)
         line_first = ids.take(InvoiceLine, n_invoices * LINES_PER_INVOICE)
         cash_first = ids.take(CashbackEntry, n_invoices * LINES_PER_INVOICE)
-        invoice_rows, cashback_rows = [], []
+        pay_first = ids.take(Payment, n_invoices)
+        balance_first = ids.take(BalanceEntry, n_invoices * LINES_PER_INVOICE)
+        # BL-6: a paid invoice has its successful payment, and each cashback entry it earns
+        # is credited to the partner's prepaid balance in that currency (what invoice_pay does).
+        accounts = {
+            cur: PrepaidAccount.objects.get_or_create(org=partner, currency=cur)[0].pk
+            for cur in sorted({c[2] for c in clients} | {"CHF"})
+        }
+        invoice_rows, cashback_rows, payment_rows, balance_rows = [], [], [], []
         partner_name = partner.name
 
         def lines():
-            line_id, cash_id = line_first, cash_first
+            line_id, cash_id, balance_id = line_first, cash_first, balance_first
             for n, (issued, k, ci) in enumerate(plan_invoices):
                 inv_id = inv_first + n
                 cid, country, ccur, level, method = clients[ci]
@@ -414,6 +434,8 @@ class Command(BaseCommand):
                 payer, currency = (partner.pk, "CHF") if partner_pays else (cid, ccur)
                 paid = (now - issued).days > 30 and k % 10 != 0
                 paid_at = issued + timedelta(days=3) if paid else None
+                counters[issued.year] = counters.get(issued.year, 0) + 1
+                number = f"{issued.year}-{counters[issued.year]:06d}"
                 net_total = Decimal("0")
                 for j in range(LINES_PER_INVOICE):
                     pj = (k + j) % per_client
@@ -458,15 +480,32 @@ class Command(BaseCommand):
                                 paid_at,
                             )
                         )
+                        if paid:
+                            balance_rows.append(
+                                (
+                                    balance_id,
+                                    accounts[currency],
+                                    "cashback",
+                                    money(unit * rate),
+                                    f"Cashback on invoice {number}",
+                                    cash_id,
+                                    inv_id,
+                                    paid_at,
+                                )
+                            )
+                            balance_id += 1
                         cash_id += 1
                     line_id += 1
-                counters[issued.year] = counters.get(issued.year, 0) + 1
                 vat = money(net_total * VAT)
+                if paid:
+                    payment_rows.append(
+                        (pay_first + n, inv_id, net_total + vat, currency, "card", "succeeded", f"bench-{n}", paid_at)
+                    )
                 invoice_rows.append(
                     (
                         inv_id,
                         payer,
-                        f"{issued.year}-{counters[issued.year]:06d}",
+                        number,
                         "invoice",
                         issued,
                         (issued + timedelta(days=30)).date(),
@@ -542,11 +581,21 @@ class Command(BaseCommand):
             ],
             cashback_rows,
         )
+        copy_rows(
+            Payment,
+            ["id", "invoice_id", "amount", "currency", "method", "status", "gateway_reference", "created_at"],
+            payment_rows,
+        )
+        copy_rows(
+            BalanceEntry,
+            ["id", "account_id", "kind", "amount", "description", "cashback_id", "invoice_id", "created_at"],
+            balance_rows,
+        )
         for year, last in counters.items():
             InvoiceCounter.objects.update_or_create(year=year, defaults={"last_number": last})
         say(
-            f"  {n_invoices} invoices, {n_invoices * LINES_PER_INVOICE} lines, {len(cashback_rows)} cashback entries"
-            f" ({time.monotonic() - t0:.1f} s)"
+            f"  {n_invoices} invoices, {n_invoices * LINES_PER_INVOICE} lines, {len(cashback_rows)} cashback entries,"
+            f" {len(payment_rows)} payments, {len(balance_rows)} balance credits ({time.monotonic() - t0:.1f} s)"
         )
 
         # --- revenue summary (BL-7/PP-4, billing.summary): COPY bypassed the services ------------
@@ -554,7 +603,10 @@ class Command(BaseCommand):
 
         t0 = time.monotonic()
         with connection.cursor() as cur:
-            cur.execute("ANALYZE billing_invoice, billing_invoiceline, billing_cashbackentry")
+            cur.execute(
+                "ANALYZE billing_invoice, billing_invoiceline, billing_cashbackentry,"
+                " billing_payment, billing_balanceentry"
+            )
         rows = revenue_summary_rebuild(partner=partner)
         say(f"  {rows} revenue summary rows ({time.monotonic() - t0:.1f} s)")
 
