@@ -15,15 +15,27 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
-from billing import services
+from billing import reconcile, services
 from billing.models import BalanceEntry, CashbackEntry, Invoice, InvoiceCounter, InvoiceLine, Payment, PayoutRequest
 from billing.reconcile import Discrepancy, billing_reconcile
 
 from .factories import D, full, limited, order, org_with_rep, own_access, partner_org, renew
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["batch-2000", "batch-1"])
+def batch_size(request, monkeypatch):
+    """Every check runs twice: with the default batch, and with one family (an invoice and its
+    credit notes) per batch, so that nothing depends on two families being loaded together."""
+    if request.param == "batch-1":
+        monkeypatch.setattr(reconcile, "BATCH", 1)
+    return reconcile.BATCH
+
+
 CARD = "4242 4242 4242 4242"
 DECLINED = "4000 0000 0000 0002"
 
@@ -418,3 +430,31 @@ def test_bl7_revenue_summary_rebuilt_reconciles_again(ledger):
     revenue_summary_rebuild(partner=ledger.partner)
 
     assert billing_reconcile() == []
+
+
+def test_bl6_reconciliation_holds_one_batch_of_invoices_at_a_time(ledger, monkeypatch):
+    monkeypatch.setattr(reconcile, "BATCH", 1)
+    sizes = []
+    load_batch = reconcile._Run.load_batch
+
+    def recording(self, invoices):
+        load_batch(self, invoices)
+        sizes.append(len(self.invoices))
+
+    monkeypatch.setattr(reconcile._Run, "load_batch", recording)
+
+    result = reconcile.reconcile_run()
+
+    assert result.ok, result.discrepancies
+    assert max(sizes) == 2  # an invoice with its credit note, never more
+    assert sum(sizes) == result.invoices == Invoice.objects.count()
+
+
+def test_bl6_org_scope_counts_the_same_invoices_in_batches(ledger, monkeypatch):
+    whole = reconcile.reconcile_run(org=ledger.a)
+    monkeypatch.setattr(reconcile, "BATCH", 1)
+    batched = reconcile.reconcile_run(org=ledger.a)
+
+    assert whole.ok and batched.ok
+    assert (batched.invoices, batched.ledger_entries) == (whole.invoices, whole.ledger_entries)
+    assert whole.invoices == Invoice.objects.filter(Q(org=ledger.a) | Q(lines__client=ledger.a)).distinct().count()
