@@ -79,6 +79,18 @@ def register_access_resolver(resolver: AccessResolver) -> None:
         _resolvers.append(resolver)
 
 
+# Relations of the membership's org that higher layers read on every page for the acting
+# org (partners: its partner profile), loaded with the memberships in the same query.
+_membership_related: list[str] = []
+
+
+def register_membership_related(path: str) -> None:
+    """Higher layers add a `select_related` path from the membership (`org__…`) to the
+    query that loads the signed-in user's memberships once per request."""
+    if path not in _membership_related:
+        _membership_related.append(path)
+
+
 def _membership_access(user, org: Organization) -> Access | None:
     membership = Membership.objects.filter(user=user, org=org).first()
     if membership is None:
@@ -108,7 +120,8 @@ def user_memberships(request) -> list[Membership]:
         user = getattr(request, "user", None)
         cached = []
         if user is not None and user.is_authenticated:
-            cached = list(Membership.objects.filter(user=user).select_related("org").order_by("org__name", "org_id"))
+            memberships = Membership.objects.filter(user=user).select_related("org", *_membership_related)
+            cached = list(memberships.order_by("org__name", "org_id"))
         request._user_memberships = cached
     return cached
 

@@ -7,8 +7,10 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partner program")
 
     def ready(self) -> None:
-        from clients.tenancy import register_access_resolver
+        from clients.tenancy import register_access_resolver, register_membership_related
 
         from .access import partner_access
 
         register_access_resolver(partner_access)
+        # The acting org's partner profile comes with the memberships (one query less a page).
+        register_membership_related("org__partner_profile__commission_plan")

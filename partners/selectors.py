@@ -52,7 +52,16 @@ def access_partner_profile(*, access) -> PartnerProfile | None:
     the nav partials and the dashboard cards all ask (issue 9)."""
     if access is None:
         return None
-    return access.remember("partners.profile", lambda: partner_profile_for(org=access.org))
+    return access.remember("partners.profile", lambda: _loaded_partner_profile(access.org))
+
+
+def _loaded_partner_profile(org: Organization) -> PartnerProfile | None:
+    """`partner_profile_for(org)`, from what the memberships query loaded with the org when
+    it did (`register_membership_related` in apps.py), else from the database."""
+    if not Organization.partner_profile.is_cached(org):
+        return partner_profile_for(org=org)
+    profile = getattr(org, "partner_profile", None)  # cached as missing: no profile
+    return profile if profile is not None and profile.status == PartnerProfile.Status.APPROVED else None
 
 
 def access_is_approved_partner(*, access) -> bool:

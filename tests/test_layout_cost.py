@@ -48,8 +48,45 @@ def test_perf_layout_asks_partner_status_once_per_page():
         response = browser.get("/manager/")
 
     assert response.status_code == 200
-    assert b"Partner program" in response.content  # the partner's nav is there
-    assert len(_queries_on(ctx.captured_queries, "partners_partnerprofile")) == 1
+    assert b"Partner console" in response.content  # an approved partner's dashboard
+    assert b'href="/manager/billing/revenue/"' in response.content  # and nav
+    profile_reads = _queries_on(ctx.captured_queries, "partners_partnerprofile")
+    assert len(profile_reads) == 1
+    # ... and that one read is the memberships query (register_membership_related).
+    assert 'FROM "clients_membership"' in profile_reads[0]
+
+
+def test_perf_pending_partner_profile_from_the_memberships_query_is_no_partner():
+    org = OrganizationFactory()
+    PartnerProfileFactory(org=org, status="pending")
+    user = member(org)
+    browser = Client()
+    browser.force_login(user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = browser.get("/manager/")
+
+    assert response.status_code == 200
+    assert b"Become a partner" in response.content
+    assert b"Partner console" not in response.content
+    assert b'href="/manager/billing/revenue/"' not in response.content
+    profile_reads = _queries_on(ctx.captured_queries, "partners_partnerprofile")
+    assert profile_reads and 'FROM "clients_membership"' in profile_reads[0]
+
+
+def test_perf_org_without_partner_profile_reads_none_without_a_query():
+    from clients.tenancy import user_memberships
+    from partners.selectors import access_partner_profile
+
+    org = OrganizationFactory()
+    user = member(org)
+    request = type("Request", (), {"user": user})()
+    access = access_for(user=user, org=org)
+    loaded = user_memberships(request)[0].org
+    access = type(access)(user=user, org=loaded, capabilities=access.capabilities, membership=access.membership)
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert access_partner_profile(access=access) is None
+    assert ctx.captured_queries == []
 
 
 def test_perf_access_remembers_partner_status_for_its_own_lifetime_only():
