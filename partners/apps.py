@@ -1,12 +1,25 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# What a destructive action asks before it runs (portal/confirm.py): the button's dialog
+# with JavaScript, the confirmation page without.
+CONFIRMATIONS = {
+    "partners.decline": _("Decline this invitation? The other side is emailed."),
+    "partners.staff_reject": _("Reject this application? The applicant is emailed the reason."),
+    "partners.withdraw": _("Delete this invitation? The link in the email stops working."),
+}
+
 
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partner program")
 
     def ready(self) -> None:
+        from portal.confirm import register_confirmation
+
+        for key, message in CONFIRMATIONS.items():
+            register_confirmation(key, message)
+
         from clients.tenancy import register_access_resolver, register_membership_related
 
         from .access import partner_access

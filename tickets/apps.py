@@ -1,10 +1,23 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# What a destructive action asks before it runs (portal/confirm.py): the button's dialog
+# with JavaScript, the confirmation page without.
+CONFIRMATIONS = {
+    "tickets.access_revoke": _("Revoke this access now? Support staff lose it at once."),
+    "tickets.code_regenerate": _("Generate a new code? The old code stops working at once."),
+}
 
 
 class TicketsConfig(AppConfig):
     name = "tickets"
 
     def ready(self) -> None:
+        from portal.confirm import register_confirmation
+
+        for key, message in CONFIRMATIONS.items():
+            register_confirmation(key, message)
+
         from clients.signals import product_ordered
 
         from .services import support_plan_from_order

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.UserSessionActivityMiddleware",  # allauth's tracking, once a minute
     "clients.tenancy.ActingOrgMiddleware",
+    "portal.confirm.ConfirmStepMiddleware",  # after CSRF: no-JS confirmation of destructive actions
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -14,9 +14,15 @@
       if (nav) nav.classList.toggle("open", !open);
     }
     var c = e.target.closest ? e.target.closest("[data-confirm]") : null;
-    if (c && !window.confirm(c.getAttribute("data-confirm"))) {
-      e.preventDefault();
-      return;
+    if (c) {
+      if (!window.confirm(c.getAttribute("data-confirm"))) {
+        e.preventDefault();
+        return;
+      }
+      // Asked here: the server skips its own confirmation page (portal/confirm.py).
+      var form = c.form || (c.closest ? c.closest("form") : null);
+      var done = form ? form.querySelector('input[name="_confirmed"]') : null;
+      if (done) done.value = "1";
     }
     var x = e.target.closest ? e.target.closest("a[data-export]") : null;
     if (x && !e.defaultPrevented && e.button === 0 && !e.metaKey && !e.ctrlKey && !e.shiftKey && !e.altKey) {

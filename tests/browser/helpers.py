@@ -168,9 +168,12 @@ class Journey:
         self.problems: list[str] = []
         self.page = self.new_page()
 
-    def new_page(self):
-        """A fresh context (cookies of its own): another person in another browser."""
-        context = self.browser.new_context(base_url=self.base_url, viewport=DESKTOP, locale="en-US")
+    def new_page(self, *, javascript: bool = True):
+        """A fresh context (cookies of its own): another person in another browser (`javascript=False`:
+        one that runs no script of the pages)."""
+        context = self.browser.new_context(
+            base_url=self.base_url, viewport=DESKTOP, locale="en-US", java_script_enabled=javascript
+        )
         context.set_default_timeout(15_000)
         context.add_init_script(path=str(VENDOR / "axe.min.js"))
         self._contexts.append(context)

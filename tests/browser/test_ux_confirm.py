@@ -1,0 +1,63 @@
+"""Destructive actions ask first, with and without JavaScript (portal/confirm.py): removing a member."""
+
+from __future__ import annotations
+
+import pytest
+
+from clients.models import Membership, Role
+
+from .data import add_member, org_with_rep
+from .helpers import messages_text
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_ux_confirm_member_removal_asks_first_without_and_with_javascript(journey):
+    org, rep = org_with_rep("Schreinerei Holz AG", "anna@holz.example")
+    first = add_member(org, "ben@holz.example", Role.COLLABORATOR, full_name="Ben Brett")
+    second = add_member(org, "cleo@holz.example", Role.COLLABORATOR, full_name="Cleo Span")
+
+    # Without JavaScript: the server's confirmation page, then the action.
+    page = journey.new_page(javascript=False)
+    journey.login(rep, org=org, page=page)
+    journey.goto("/manager/members/", page=page)
+    page.locator("main tr").filter(has_text="ben@holz.example").get_by_role("button", name="Remove").click()
+    journey.expect_heading("Please confirm", page=page)
+    assert page.title().startswith("Please confirm"), page.title()  # axe needs scripts: checked below, with JS
+    assert "Remove this member from the organization? They lose access at once." in page.locator("main").inner_text()
+    assert Membership.objects.filter(org=org, user=first).exists(), "nothing changes before the confirmation"
+    page.get_by_role("button", name="Yes, continue").click()
+    assert journey.path(page) == "/manager/members/"
+    assert "The member was removed." in messages_text(page)
+    assert not Membership.objects.filter(org=org, user=first).exists()
+
+    # Cancel leaves everything as it was.
+    page.locator("main tr").filter(has_text="cleo@holz.example").get_by_role("button", name="Remove").click()
+    journey.expect_heading("Please confirm", page=page)
+    page.get_by_role("link", name="Cancel").click()
+    assert journey.path(page) == "/manager/members/"
+    assert Membership.objects.filter(org=org, user=second).exists()
+
+    # With JavaScript: the same confirmation page passes the page checks (axe, 375 px)...
+    journey.login(rep, org=org)
+    journey.goto("/manager/members/")
+    js = journey.page
+    membership = Membership.objects.get(org=org, user=second)
+    journey.post_form(
+        f"/manager/members/{membership.pk}/remove/", {"_confirm": "clients.member_remove", "_confirmed": ""}
+    )
+    journey.expect_heading("Please confirm")
+    journey.check("confirm-page", mobile=True)
+    js.get_by_role("link", name="Cancel").click()
+    assert Membership.objects.filter(org=org, user=second).exists()
+
+    # ... and the button's dialog asks instead: the action runs without the extra page.
+    journey.goto("/manager/members/")
+    js.once("dialog", lambda dialog: dialog.accept())
+    js.locator("main tr").filter(has_text="cleo@holz.example").get_by_role("button", name="Remove").click()
+    js.wait_for_load_state()
+    assert journey.path() == "/manager/members/"
+    assert "The member was removed." in messages_text(js)
+    assert not Membership.objects.filter(org=org, user=second).exists()
+    journey.check("members-after-js-removal", mobile=True)
+    journey.assert_pages_ok()
