@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-_messages: dict[str, str] = {}
+_messages: dict[str, object] = {}  # key -> lazy translated message
 GENERIC = _("Do you really want to do this? It cannot be undone.")
 
 
@@ -70,5 +70,8 @@ class ConfirmStepMiddleware:
                 "fields": fields,
                 "action": request.get_full_path(),
                 "back": _back_url(request),
+                # The language switcher returns to the page the user came from, not to the
+                # POST-only address of the action.
+                "language_next": _back_url(request),
             },
         )

@@ -51,6 +51,7 @@ def test_ux_confirm_without_js_asks_first_and_changes_nothing(team):
     assert '<input type="hidden" name="_confirm" value="clients.member_remove">' in page
     assert '<input type="hidden" name="_confirmed" value="1">' in page
     assert 'href="http://testserver/manager/members/"' in page  # Cancel goes back
+    assert '<input name="next" type="hidden" value="http://testserver/manager/members/">' in page  # and languages
     assert Membership.objects.filter(pk=colleague.pk).exists()
     assert not AuditEvent.objects.filter(action__startswith="member.remove").exists()
 
@@ -206,3 +207,19 @@ def test_ux_confirm_anonymous_private_request_page_asks_too(db):
     assert response.status_code == 200
     assert "Close this request without accepting a quote?" in response.content.decode()
     assert 'href="/"' in response.content.decode()
+
+
+def test_ux_confirm_page_language_switch_returns_to_the_previous_page(team):
+    browser, _org, _rep, colleague = team
+    page = browser.post(
+        reverse("manager:member_remove", args=[colleague.pk]),
+        {"_confirm": STEP, "_confirmed": ""},
+        HTTP_REFERER="http://testserver/manager/members/",
+    ).content.decode()
+    next_url = re.search(r'<input name="next" type="hidden" value="([^"]+)">', page).group(1)
+
+    response = browser.post(reverse("set_language"), {"language": "es", "next": next_url})
+
+    assert response.status_code == 302
+    assert response["Location"] == "http://testserver/manager/members/"
+    assert Membership.objects.filter(pk=colleague.pk).exists()
