@@ -21,20 +21,24 @@ def test_ux_confirm_member_removal_asks_first_without_and_with_javascript(journe
     page = journey.new_page(javascript=False)
     journey.login(rep, org=org, page=page)
     journey.goto("/manager/members/", page=page)
-    page.locator("main tr").filter(has_text="ben@holz.example").get_by_role("button", name="Remove").click()
+    with page.expect_navigation():
+        page.locator("main tr").filter(has_text="ben@holz.example").get_by_role("button", name="Remove").click()
     journey.expect_heading("Please confirm", page=page)
     assert page.title().startswith("Please confirm"), page.title()  # axe needs scripts: checked below, with JS
     assert "Remove this member from the organization? They lose access at once." in page.locator("main").inner_text()
     assert Membership.objects.filter(org=org, user=first).exists(), "nothing changes before the confirmation"
-    page.get_by_role("button", name="Yes, continue").click()
+    with page.expect_navigation(url="**/manager/members/"):
+        page.get_by_role("button", name="Yes, continue").click()
     assert journey.path(page) == "/manager/members/"
     assert "The member was removed." in messages_text(page)
     assert not Membership.objects.filter(org=org, user=first).exists()
 
     # Cancel leaves everything as it was.
-    page.locator("main tr").filter(has_text="cleo@holz.example").get_by_role("button", name="Remove").click()
+    with page.expect_navigation():
+        page.locator("main tr").filter(has_text="cleo@holz.example").get_by_role("button", name="Remove").click()
     journey.expect_heading("Please confirm", page=page)
-    page.get_by_role("link", name="Cancel").click()
+    with page.expect_navigation(url="**/manager/members/"):
+        page.get_by_role("link", name="Cancel").click()
     assert journey.path(page) == "/manager/members/"
     assert Membership.objects.filter(org=org, user=second).exists()
 
@@ -48,14 +52,17 @@ def test_ux_confirm_member_removal_asks_first_without_and_with_javascript(journe
     )
     journey.expect_heading("Please confirm")
     journey.check("confirm-page", mobile=True)
-    js.get_by_role("link", name="Cancel").click()
+    with js.expect_navigation(url="**/manager/members/"):
+        js.get_by_role("link", name="Cancel").click()
+    js.wait_for_load_state("load")
     assert Membership.objects.filter(org=org, user=second).exists()
 
     # ... and the button's dialog asks instead: the action runs without the extra page.
     journey.goto("/manager/members/")
     js.once("dialog", lambda dialog: dialog.accept())
-    js.locator("main tr").filter(has_text="cleo@holz.example").get_by_role("button", name="Remove").click()
-    js.wait_for_load_state()
+    with js.expect_navigation(url="**/manager/members/"):  # the POST, then the redirect back
+        js.locator("main tr").filter(has_text="cleo@holz.example").get_by_role("button", name="Remove").click()
+    js.wait_for_load_state("load")
     assert journey.path() == "/manager/members/"
     assert "The member was removed." in messages_text(js)
     assert not Membership.objects.filter(org=org, user=second).exists()
