@@ -18,6 +18,7 @@ from django.urls import reverse
 from clients.models import AuditEvent, Membership, Role
 from clients.tests.factories import MembershipFactory, OrganizationFactory
 from portal.confirm import _messages
+from portal.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +36,29 @@ def team():
     return browser, org, rep, colleague
 
 
+def ask(browser, colleague, step: str = STEP, **headers):
+    """POST the member removal as a browser without JavaScript sends it: the step, unconfirmed."""
+    url = reverse("manager:member_remove", args=[colleague.pk])
+    return browser.post(url, {"_confirm": step, "_confirmed": ""}, **headers)
+
+
+def assert_not_removed(colleague) -> None:
+    assert Membership.objects.filter(pk=colleague.pk).exists()
+    assert not AuditEvent.objects.filter(action="member.removed").exists()
+    assert not OutboxEmail.objects.filter(template="clients/member_removed").exists()
+
+
+def assert_removed(colleague) -> None:
+    assert not Membership.objects.filter(pk=colleague.pk).exists()
+    assert AuditEvent.objects.filter(action="member.removed").count() == 1
+    assert OutboxEmail.objects.filter(to=colleague.user.email, template="clients/member_removed").count() == 1
+
+
 def test_ux_confirm_without_js_asks_first_and_changes_nothing(team):
     browser, org, _rep, colleague = team
     url = reverse("manager:member_remove", args=[colleague.pk])
 
-    response = browser.post(
-        url, {"_confirm": STEP, "_confirmed": ""}, HTTP_REFERER="http://testserver/manager/members/"
-    )
+    response = ask(browser, colleague, HTTP_REFERER="http://testserver/manager/members/")
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -52,21 +69,20 @@ def test_ux_confirm_without_js_asks_first_and_changes_nothing(team):
     assert '<input type="hidden" name="_confirmed" value="1">' in page
     assert 'href="http://testserver/manager/members/"' in page  # Cancel goes back
     assert '<input name="next" type="hidden" value="http://testserver/manager/members/">' in page  # and languages
-    assert Membership.objects.filter(pk=colleague.pk).exists()
-    assert not AuditEvent.objects.filter(action__startswith="member.remove").exists()
+    assert_not_removed(colleague)
 
 
 def test_ux_confirm_page_form_carries_out_the_action(team):
     browser, org, _rep, colleague = team
     url = reverse("manager:member_remove", args=[colleague.pk])
-    page = browser.post(url, {"_confirm": STEP, "_confirmed": ""}).content.decode()
+    page = ask(browser, colleague).content.decode()
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
 
     response = browser.post(url, fields)
 
     assert response.status_code == 302
     assert fields["_confirmed"] == "1"
-    assert not Membership.objects.filter(pk=colleague.pk).exists()
+    assert_removed(colleague)
 
 
 def test_ux_confirm_with_js_confirmed_runs_at_once(team):
@@ -77,7 +93,7 @@ def test_ux_confirm_with_js_confirmed_runs_at_once(team):
     )
 
     assert response.status_code == 302
-    assert not Membership.objects.filter(pk=colleague.pk).exists()
+    assert_removed(colleague)
 
 
 def test_ux_confirm_posts_without_the_step_are_not_affected(team):
@@ -86,7 +102,7 @@ def test_ux_confirm_posts_without_the_step_are_not_affected(team):
     response = browser.post(reverse("manager:member_remove", args=[colleague.pk]))
 
     assert response.status_code == 302
-    assert not Membership.objects.filter(pk=colleague.pk).exists()
+    assert_removed(colleague)
 
 
 def test_ux_confirm_keeps_every_field_of_the_form(team):
@@ -104,22 +120,16 @@ def test_ux_confirm_keeps_every_field_of_the_form(team):
 def test_ux_confirm_unknown_step_asks_with_a_generic_message(team):
     browser, _org, _rep, colleague = team
 
-    response = browser.post(
-        reverse("manager:member_remove", args=[colleague.pk]), {"_confirm": "nope", "_confirmed": ""}
-    )
+    response = ask(browser, colleague, step="nope")
 
     assert "Do you really want to do this? It cannot be undone." in response.content.decode()
-    assert Membership.objects.filter(pk=colleague.pk).exists()
+    assert_not_removed(colleague)
 
 
 def test_ux_confirm_cancel_never_links_to_another_site(team):
     browser, _org, _rep, colleague = team
 
-    response = browser.post(
-        reverse("manager:member_remove", args=[colleague.pk]),
-        {"_confirm": STEP, "_confirmed": ""},
-        HTTP_REFERER="https://evil.example/phish",
-    )
+    response = ask(browser, colleague, HTTP_REFERER="https://evil.example/phish")
 
     page = response.content.decode()
     assert "evil.example" not in page
@@ -131,11 +141,7 @@ def test_ux_confirm_page_speaks_the_users_language(team):
     rep.language = "es"
     rep.save(update_fields=["language"])
 
-    page = browser.post(
-        reverse("manager:member_remove", args=[colleague.pk]),
-        {"_confirm": STEP, "_confirmed": ""},
-        HTTP_ACCEPT_LANGUAGE="es",
-    ).content.decode()
+    page = ask(browser, colleague, HTTP_ACCEPT_LANGUAGE="es").content.decode()
 
     assert "Confirma, por favor" in page
     assert "Sí, continuar" in page
@@ -155,7 +161,7 @@ def test_sec_confirm_checks_csrf_before_echoing_anything():
 
     assert response.status_code == 403
     assert "Please confirm" not in response.content.decode()
-    assert Membership.objects.filter(pk=colleague.pk).exists()
+    assert_not_removed(colleague)
 
 
 def test_ux_confirm_json_bodies_are_not_read_as_forms(team):
@@ -168,7 +174,7 @@ def test_ux_confirm_json_bodies_are_not_read_as_forms(team):
     )
 
     assert response.status_code == 302  # the view ran: no confirmation page for a JSON body
-    assert not Membership.objects.filter(pk=colleague.pk).exists()
+    assert_removed(colleague)
 
 
 def test_ux_confirm_every_data_confirm_button_has_a_registered_step():
@@ -211,15 +217,11 @@ def test_ux_confirm_anonymous_private_request_page_asks_too(db):
 
 def test_ux_confirm_page_language_switch_returns_to_the_previous_page(team):
     browser, _org, _rep, colleague = team
-    page = browser.post(
-        reverse("manager:member_remove", args=[colleague.pk]),
-        {"_confirm": STEP, "_confirmed": ""},
-        HTTP_REFERER="http://testserver/manager/members/",
-    ).content.decode()
+    page = ask(browser, colleague, HTTP_REFERER="http://testserver/manager/members/").content.decode()
     next_url = re.search(r'<input name="next" type="hidden" value="([^"]+)">', page).group(1)
 
     response = browser.post(reverse("set_language"), {"language": "es", "next": next_url})
 
     assert response.status_code == 302
     assert response["Location"] == "http://testserver/manager/members/"
-    assert Membership.objects.filter(pk=colleague.pk).exists()
+    assert_not_removed(colleague)

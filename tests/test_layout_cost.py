@@ -8,6 +8,8 @@ once a minute per session, not on every page view.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from allauth.usersessions.models import UserSession
 from django.core.cache import cache
@@ -74,15 +76,14 @@ def test_perf_pending_partner_profile_from_the_memberships_query_is_no_partner()
 
 
 def test_perf_org_without_partner_profile_reads_none_without_a_query():
-    from clients.tenancy import user_memberships
+    from clients.tenancy import Access, user_memberships
     from partners.selectors import access_partner_profile
 
     org = OrganizationFactory()
     user = member(org)
-    request = type("Request", (), {"user": user})()
-    access = access_for(user=user, org=org)
-    loaded = user_memberships(request)[0].org
-    access = type(access)(user=user, org=loaded, capabilities=access.capabilities, membership=access.membership)
+    request = SimpleNamespace(user=user)
+    membership = user_memberships(request)[0]  # the org as the request loads it, profile joined
+    access = Access(user=user, org=membership.org, capabilities=frozenset(), membership=membership)
 
     with CaptureQueriesContext(connection) as ctx:
         assert access_partner_profile(access=access) is None
