@@ -230,7 +230,7 @@ class CashbackAPI(OrgScopedAPIView):
         entries = selectors.cashback_for(access=self.access)
         return Response(
             {
-                "totals": selectors.cashback_totals(entries=entries),
+                "totals": selectors.cashback_totals(partner=self.access.org),
                 "balance": {k: str(v) for k, v in selectors.balances_of(org=self.access.org).items()},
                 "results": [
                     {

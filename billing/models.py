@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -336,10 +336,17 @@ class Payment(ChoicesDisplayMixin, models.Model):
 
 
 class PrepaidAccount(models.Model):
-    """BL-6: an org's prepaid balance (one per currency) = the sum of its append-only entries."""
+    """BL-6: an org's prepaid balance (one per currency) = the sum of its append-only entries.
+
+    `balance` is that sum, kept in the transaction that appends each entry
+    (`BalanceEntry.save`), so reading a balance costs one row whatever the number
+    of entries (a partner with 10,000 clients has ~450,000: a 55 ms SUM, issue 9).
+    `billing_reconcile` checks it against the entries (`balance_stored_drift`).
+    """
 
     org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="prepaid_accounts")
     currency = models.CharField(max_length=3, choices=Currency.choices)
+    balance = models.DecimalField(_("balance"), **SUMMARY_MONEY, default=Decimal("0.00"), editable=False)
 
     class Meta:
         verbose_name = _("prepaid account")
@@ -348,10 +355,6 @@ class PrepaidAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org} ({self.currency})"
-
-    @property
-    def balance(self) -> Decimal:
-        return self.entries.aggregate(total=models.Sum("amount"))["total"] or Decimal("0.00")
 
 
 class BalanceEntry(ChoicesDisplayMixin, models.Model):
@@ -393,7 +396,13 @@ class BalanceEntry(ChoicesDisplayMixin, models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ImmutableError("Balance entries are append-only.")
-        super().save(*args, **kwargs)
+        # The entry and its account's running balance commit together; the UPDATE is one
+        # atomic increment, so concurrent entries on one account each count once.
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            PrepaidAccount.objects.using(self._state.db).filter(pk=self.account_id).update(
+                balance=models.F("balance") + self.amount
+            )
 
 
 class CashbackEntry(ChoicesDisplayMixin, models.Model):

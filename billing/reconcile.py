@@ -16,8 +16,9 @@ when everything reconciles). It only reads. The checks:
   line's public amount × rate; earned ⇔ the invoice is paid; each earned entry
   credited to the partner's balance once; a credited line's entry is reversed
   by exactly one entry of the opposite amount (the pair sums to zero);
-- prepaid accounts: never overdrawn by a payment or a payout (only a clawback of
-  cashback already spent may take a balance below zero), and Σ entries = earned cashback −
+- prepaid accounts: the balance stored on the account = Σ its entries; never
+  overdrawn by a payment or a payout (only a clawback of cashback already spent
+  may take a balance below zero), and Σ entries = earned cashback −
   reversed earned cashback − invoices paid from the balance + refunds by credit
   note − payouts + returned (rejected) payouts + staff adjustments;
 - the revenue console's summary tables (`billing/summary.py`) equal the aggregate of
@@ -223,7 +224,7 @@ class _Run:
         if self.org is not None:
             accounts = accounts.filter(org=self.org)
             payouts = payouts.filter(org=self.org)
-        self.accounts = {row["id"]: row for row in accounts.values("id", "org_id", "currency")}
+        self.accounts = {row["id"]: row for row in accounts.values("id", "org_id", "currency", "balance")}
         self.account_of = {(a["org_id"], a["currency"]): a_id for a_id, a in self.accounts.items()}
         self.payouts = {row["id"]: row for row in payouts.values("id", "org_id", "currency", "amount", "status")}
 
@@ -675,6 +676,13 @@ class _Run:
                     "balance_negative",
                     f"prepaid account {account_id} is at {total} {account['currency']}, overdrawn by payments "
                     f"or payouts (clawbacks {clawbacks[account_id]})",
+                    **ids,
+                )
+            if total != account["balance"]:
+                self.add(
+                    "balance_stored_drift",
+                    f"prepaid account {account_id} shows {account['balance']} {account['currency']}, "
+                    f"its entries sum to {total} (`prepaid_balances_rebuild` restores it)",
                     **ids,
                 )
             if total != derived:

@@ -9,7 +9,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -404,7 +403,29 @@ def prepaid_account_for(*, org: Organization, currency: str, lock: bool = False)
 
 
 def balance_of(*, account: PrepaidAccount) -> Decimal:
-    return BalanceEntry.objects.filter(account=account).aggregate(t=Sum("amount"))["t"] or ZERO
+    """The account's balance as stored now (Σ of its entries, kept by `BalanceEntry.save`).
+
+    Read again rather than from `account`, which may predate an entry of this transaction;
+    callers that decide on it (a payment, a payout) hold the account's row lock."""
+    return PrepaidAccount.objects.filter(pk=account.pk).values_list("balance", flat=True).first() or ZERO
+
+
+def prepaid_balances_rebuild(*, org: Organization | None = None) -> int:
+    """Set each account's stored balance to Σ of its entries (after rows written without the
+    model, as `bench_data`'s COPY; `billing_reconcile` reports any drift). Returns the accounts
+    changed. Summed in Python on the stored Decimals (SQLite would sum floats)."""
+    accounts = PrepaidAccount.objects.all() if org is None else PrepaidAccount.objects.filter(org=org)
+    totals: dict[int, Decimal] = dict.fromkeys(accounts.values_list("pk", flat=True), ZERO)
+    entries = BalanceEntry.objects.filter(account_id__in=list(totals)).values_list("account_id", "amount")
+    for account_id, amount in entries.iterator(chunk_size=10_000):
+        totals[account_id] += amount
+    changed = 0
+    with transaction.atomic():
+        stored = dict(accounts.select_for_update().values_list("pk", "balance"))
+        for account_id, total in totals.items():
+            if stored.get(account_id) != total:
+                changed += PrepaidAccount.objects.filter(pk=account_id).update(balance=total)
+    return changed
 
 
 # --- payments (BL-9) ---------------------------------------------------------------------------

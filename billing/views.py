@@ -244,7 +244,7 @@ class CashbackView(OrgViewMixin, View):
             "billing/cashback.html",
             {
                 "entries": entries[:200],
-                "totals": selectors.cashback_totals(entries=entries),
+                "totals": selectors.cashback_totals(partner=self.access.org),
                 "balances": selectors.balances_of(org=self.access.org),
                 "payouts": self.access.org.payout_requests.all()[:20],
                 "currency": self.access.org.currency,

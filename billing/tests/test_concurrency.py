@@ -91,3 +91,24 @@ def test_bl9_two_concurrent_payments_exactly_one_wins(catalog):
         assert Payment.objects.filter(invoice=invoice, status="succeeded").count() == 1
         invoice.refresh_from_db()
         assert invoice.status == "paid"
+
+
+def test_bl6_concurrent_balance_entries_each_count_once_in_the_stored_balance(catalog):
+    """The account's stored balance (issue 9) is an atomic increment per entry: entries
+    appended at the same moment, outside any lock, all reach it."""
+    from billing.models import BalanceEntry, PrepaidAccount
+
+    assert connection.vendor == "postgresql"
+    org, _ = org_with_rep()
+    account = services.prepaid_account_for(org=org, currency="CHF")
+
+    def credit(amount):
+        return lambda: BalanceEntry.objects.create(account=account, kind="adjustment", amount=D(amount)).pk
+
+    for _ in range(REPETITIONS):
+        results = _run_together(credit("1.25"), credit("2.50"), credit("-0.75"))
+        assert all(isinstance(r, int) for r in results), results
+
+    stored = PrepaidAccount.objects.get(pk=account.pk).balance
+    assert stored == D("3.00") * REPETITIONS
+    assert stored == sum(BalanceEntry.objects.filter(account=account).values_list("amount", flat=True))

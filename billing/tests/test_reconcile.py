@@ -15,12 +15,23 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from billing import reconcile, services
-from billing.models import BalanceEntry, CashbackEntry, Invoice, InvoiceCounter, InvoiceLine, Payment, PayoutRequest
+from billing.models import (
+    BalanceEntry,
+    CashbackEntry,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    Payment,
+    PayoutRequest,
+    PrepaidAccount,
+)
 from billing.reconcile import Discrepancy, billing_reconcile
+from billing.selectors import balances_of, cashback_totals
 
 from .factories import D, full, limited, order, org_with_rep, own_access, partner_org, renew
 
@@ -113,9 +124,10 @@ def reported(code: str, *, alone: bool = False, **ids) -> list[Discrepancy]:
     assert found, f"{code} not reported; got {everything}"
     if alone:
         # Tampering with a line or a cashback entry also leaves the console's summary behind
-        # the ledger: that drift is reported too (and tested on its own below).
+        # the ledger, and tampering with a balance entry its account's stored balance: those
+        # drifts are reported too (and tested on their own below).
         others = codes(everything) - {code}
-        assert others <= ({"revenue_summary_drift"} if code != "revenue_summary_drift" else set()), everything
+        assert others <= {"revenue_summary_drift", "balance_stored_drift"} - {code}, everything
     for key, value in ids.items():
         assert any(d.ids.get(key) == value for d in found), found
     exit_code, out = run_command()
@@ -430,6 +442,66 @@ def test_bl7_revenue_summary_rebuilt_reconciles_again(ledger):
     revenue_summary_rebuild(partner=ledger.partner)
 
     assert billing_reconcile() == []
+
+
+def test_bl6_stored_balance_drift_reported(ledger):
+    account = services.prepaid_account_for(org=ledger.partner, currency="CHF")
+    total = sum(BalanceEntry.objects.filter(account=account).values_list("amount", flat=True))
+    PrepaidAccount.objects.filter(pk=account.pk).update(balance=total + D("7.00"))
+
+    found = reported("balance_stored_drift", alone=True, account=account.pk)
+
+    assert f"shows {total + D('7.00')} CHF, its entries sum to {total}" in found[0].message
+
+
+def test_bl6_stored_balance_rebuilt_reconciles_again(ledger):
+    account = services.prepaid_account_for(org=ledger.partner, currency="CHF")
+    PrepaidAccount.objects.filter(pk=account.pk).update(balance=D("0.00"))
+    assert {d.code for d in billing_reconcile()} == {"balance_stored_drift"}
+
+    changed = services.prepaid_balances_rebuild(org=ledger.partner)
+
+    assert changed == 1
+    assert billing_reconcile() == []
+
+
+def test_bl6_stored_balances_equal_their_entries(ledger):
+    accounts = PrepaidAccount.objects.filter(entries__isnull=False).distinct()
+    kinds = set(BalanceEntry.objects.values_list("kind", flat=True))
+
+    assert accounts.count() >= 2
+    assert {"cashback", "invoice_payment", "credit_note", "payout", "payout_returned"} <= kinds
+    for account in accounts:
+        assert account.balance == sum(account.entries.values_list("amount", flat=True)), account
+
+
+def test_bl6_balances_read_from_the_accounts_not_summed_from_entries(ledger):
+    with CaptureQueriesContext(connection) as ctx:
+        balances = balances_of(org=ledger.partner)
+
+    account = PrepaidAccount.objects.get(org=ledger.partner, currency="CHF")
+    assert balances == {"CHF": sum(account.entries.values_list("amount", flat=True))}
+    assert len(ctx) == 1 and "SUM(" not in ctx[0]["sql"].upper()
+
+
+def test_bl6_cashback_totals_equal_the_ledger_by_status(ledger):
+    expected: dict = {}
+    for row in (
+        CashbackEntry.objects.filter(partner=ledger.partner).values("currency", "status").annotate(t=Sum("amount"))
+    ):
+        expected.setdefault(row["currency"], {"pending": "0.00", "earned": "0.00", "reversed": "0.00"})
+        expected[row["currency"]][row["status"]] = str(row["t"])
+
+    with CaptureQueriesContext(connection) as ctx:
+        totals = cashback_totals(partner=ledger.partner)
+
+    assert all(value != "0.00" for value in expected["CHF"].values())  # the fixture has all three
+    assert totals == expected
+    assert len(ctx) == 1 and "billing_cashbackentry" not in ctx[0]["sql"]
+
+
+def test_bl6_cashback_totals_empty_for_an_org_without_cashback(ledger):
+    assert cashback_totals(partner=ledger.a) == {}
 
 
 def test_bl6_reconciliation_holds_one_batch_of_invoices_at_a_time(ledger, monkeypatch):

@@ -609,6 +609,12 @@ class Command(BaseCommand):
             )
         rows = revenue_summary_rebuild(partner=partner)
         say(f"  {rows} revenue summary rows ({time.monotonic() - t0:.1f} s)")
+        # The accounts' stored balances (BL-6, `PrepaidAccount.balance`): COPY bypassed the model.
+        from billing.services import prepaid_balances_rebuild
+
+        t0 = time.monotonic()
+        accounts = prepaid_balances_rebuild(org=partner)
+        say(f"  {accounts} prepaid balances ({time.monotonic() - t0:.1f} s)")
 
         # --- tender requests delivered to the partner (TD-2) -------------------------------
         t0 = time.monotonic()
