@@ -212,7 +212,8 @@ class Invoice(ChoicesDisplayMixin, models.Model):
         ordering = ["-issued_at", "-id"]
         # (org, -issued_at, -id): the invoice list's filter and order, read in index order (issue 9).
         indexes = [
-            models.Index(fields=["org", "status"]),
+            # The status filter and the to-pay list, newest first (keyset pages, issue 9).
+            models.Index(fields=["org", "status", "-issued_at", "-id"], name="billing_invoice_org_status"),
             models.Index(fields=["org", "-issued_at", "-id"], name="billing_invoice_org_issued"),
         ]
         constraints = [
@@ -435,6 +436,9 @@ class CashbackEntry(ChoicesDisplayMixin, models.Model):
         verbose_name = _("cashback entry")
         verbose_name_plural = _("cashback entries")
         ordering = ["-created_at", "-id"]
+        # The partner's ledger page, newest first (issue 9): without it a small partner's page
+        # walked the whole table's `created_at` index past a big partner's entries.
+        indexes = [models.Index(fields=["partner", "-created_at", "-id"], name="billing_cashback_partner_new")]
         constraints = [
             models.UniqueConstraint(
                 fields=["invoice_line"], condition=Q(reverses__isnull=True), name="cashback_one_per_invoice_line"

@@ -148,6 +148,9 @@ def invoice_for(*, access: Access, pk) -> Invoice | None:
     return invoices_visible_to(access=access).filter(pk=pk).prefetch_related("lines", "payments").first()
 
 
+UNPAID_COUNT_CAP = 100  # the dashboard counts invoices to pay up to this many ("99+")
+
+
 def unpaid_invoices(*, access: Access) -> QuerySet[Invoice]:
     return invoices_visible_to(access=access).filter(status=Invoice.Status.UNPAID, kind=Invoice.Kind.INVOICE)
 

@@ -16,6 +16,7 @@ from django.views import View
 from clients.models import Organization, ProductType
 from clients.views import OrgViewMixin
 from portal.errors import RuleViolation
+from portal.paging import page_without_count
 
 from . import partner_terms, selectors, services
 from .models import Invoice, PaymentMethod, Period
@@ -167,17 +168,25 @@ class InvoicesView(OrgViewMixin, View):
 
 
 class ToPayView(OrgViewMixin, View):
-    """BL-9 with the ORG-4 prompt."""
+    """BL-9 with the ORG-4 prompt: the unpaid invoices in keyset pages of 50, newest first,
+    as the invoice list (a partner paying for its clients may have thousands, issue 9)."""
 
     capability = "billing.view"
 
     def get(self, request):
         org = self.access.org
+        page = selectors.invoice_page(
+            selectors.unpaid_invoices(access=self.access),
+            after=request.GET.get("after", ""),
+            before=request.GET.get("before", ""),
+        )
         return render(
             request,
             "billing/to_pay.html",
             {
-                "invoices": selectors.unpaid_invoices(access=self.access),
+                "invoices": page.invoices,
+                "page": page,
+                "paging": bool(request.GET.get("after") or request.GET.get("before")),
                 "vat_prompt": not self.access.is_acting_for_client and services.needs_vat_prompt(org),
                 "edit_url": org_edit_url(),
                 "balances": selectors.balances_of(org=org),
@@ -229,6 +238,9 @@ class InvoiceDetailView(OrgViewMixin, View):
         return response
 
 
+CASHBACK_PER_PAGE = 50  # the ledger, newest first, in pages without a COUNT (issue 9)
+
+
 class CashbackView(OrgViewMixin, View):
     capability = "cashback.view"
 
@@ -238,12 +250,15 @@ class CashbackView(OrgViewMixin, View):
 
     def get(self, request):
         self._guard()
-        entries = selectors.cashback_for(access=self.access)
+        entries = page_without_count(
+            selectors.cashback_for(access=self.access), request.GET.get("page"), CASHBACK_PER_PAGE
+        )
         return render(
             request,
             "billing/cashback.html",
             {
-                "entries": entries[:200],
+                "entries": entries,
+                "page": entries,
                 "totals": selectors.cashback_totals(partner=self.access.org),
                 "balances": selectors.balances_of(org=self.access.org),
                 "payouts": self.access.org.payout_requests.all()[:20],

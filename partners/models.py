@@ -277,7 +277,12 @@ class Partnership(ChoicesDisplayMixin, models.Model):
                 name="partnership_limited_has_no_payment_method",
             ),
         ]
-        indexes = [models.Index(fields=["status", "expires_at"]), models.Index(fields=["invited_email", "status"])]
+        indexes = [
+            models.Index(fields=["status", "expires_at"]),
+            models.Index(fields=["invited_email", "status"]),
+            # A partner's partnerships by status: the console's and the dashboard's counts (issue 9).
+            models.Index(fields=["partner", "status"], name="partnership_partner_status"),
+        ]
 
     def __str__(self) -> str:
         client = self.client.name if self.client_id else self.invited_email

@@ -125,6 +125,13 @@ def clients_of(*, partner: Organization) -> QuerySet[Organization]:
     ).distinct()
 
 
+def active_clients_count(*, partner: Organization) -> int:
+    """How many clients the partner has now: its active partnerships, one per client at most
+    (`partnership_one_open_per_pair`), counted from an index, not as DISTINCT organizations
+    (10 ms for 10,000 clients, issue 9)."""
+    return Partnership.objects.filter(partner=partner, status=Partnership.Status.ACTIVE).count()
+
+
 def client_ids_ever_of(*, partner: Organization) -> QuerySet:
     """Every client the partner has had a partnership with that was accepted at some point
     (active or ended): the only orgs whose products it can have paid for. A `values_list`

@@ -79,7 +79,7 @@ class ConsoleView(OwnOrgMixin, View):
         applications = selectors.applications_for(org=access.org)[:5]
         ctx = {"profile": profile, "applications": applications}
         if profile is not None:
-            ctx["clients_count"] = selectors.clients_of(partner=access.org).count()
+            ctx["clients_count"] = selectors.active_clients_count(partner=access.org)
             ctx["to_review"] = Partnership.objects.filter(
                 partner=access.org, status=Partnership.Status.ACTIVE, needs_review=True
             ).select_related("client")

@@ -14,7 +14,9 @@ def billing_summary(access) -> dict:
         return {}
     is_partner = partner_terms.access_is_partner(access=access)  # asked once per request
     return {
-        "unpaid_count": selectors.unpaid_invoices(access=access).count(),
+        # Counted up to the cap ("99+"): a partner paying for its clients may have thousands.
+        "unpaid_count": selectors.unpaid_invoices(access=access).values("pk")[: selectors.UNPAID_COUNT_CAP].count(),
+        "unpaid_cap": selectors.UNPAID_COUNT_CAP,
         "balances": selectors.balances_of(org=access.org),
         "is_partner": is_partner,
         "cashback_month": (

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -485,12 +485,13 @@ def test_bl6_balances_read_from_the_accounts_not_summed_from_entries(ledger):
 
 
 def test_bl6_cashback_totals_equal_the_ledger_by_status(ledger):
-    expected: dict = {}
-    for row in (
-        CashbackEntry.objects.filter(partner=ledger.partner).values("currency", "status").annotate(t=Sum("amount"))
-    ):
-        expected.setdefault(row["currency"], {"pending": "0.00", "earned": "0.00", "reversed": "0.00"})
-        expected[row["currency"]][row["status"]] = str(row["t"])
+    sums: dict = {}
+    for currency, status, amount in CashbackEntry.objects.filter(partner=ledger.partner).values_list(
+        "currency", "status", "amount"
+    ):  # summed in Python on the stored Decimals (SQLite would sum floats)
+        sums.setdefault(currency, {"pending": D("0.00"), "earned": D("0.00"), "reversed": D("0.00")})
+        sums[currency][status] += amount
+    expected = {cur: {k: str(v) for k, v in by_status.items()} for cur, by_status in sums.items()}
 
     with CaptureQueriesContext(connection) as ctx:
         totals = cashback_totals(partner=ledger.partner)

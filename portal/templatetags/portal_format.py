@@ -88,3 +88,12 @@ def _number(value: Decimal, language_code: str) -> str:
 def money(amount, currency: str = "") -> str:
     """`{{ invoice.gross|money:invoice.currency }}` → "CHF 1,234.50" / "1.234,50 CHF"."""
     return format_money(amount, currency)
+
+
+@register.filter
+def capped_count(count, cap) -> str:
+    """A count taken up to `cap` rows (so that it costs the same for 100 or 10,000): "99+" once
+    it reaches the cap, else the count (issue 9: the unread quote requests, the invoices to pay)."""
+    if isinstance(count, int) and isinstance(cap, int) and count >= cap:
+        return f"{cap - 1}+"
+    return str(count)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from clients.models import ProductType
+from portal.templatetags.portal_format import capped_count
 
 from .. import selectors
 from ..models import TenderLanguage
@@ -28,8 +29,7 @@ def language_labels(codes) -> list[str]:
 @register.filter
 def capped(count) -> str:
     """A count from `tender_inbox_new_count`: "99+" once it reaches the cap."""
-    cap = selectors.NEW_COUNT_CAP
-    return f"{cap - 1}+" if isinstance(count, int) and count >= cap else str(count)
+    return capped_count(count, selectors.NEW_COUNT_CAP)
 
 
 @register.filter
