@@ -278,7 +278,8 @@ class PartnershipListAPI(_PartnershipScoped):
         if state:
             qs = qs.filter(status=state)
         paginator = Pagination()
-        page = paginator.paginate_queryset(qs.order_by("-created_at", "-id"), request, view=self)
+        qs = selectors.with_active_grants(qs.order_by("-created_at", "-id"))
+        page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response([partnership_out(p, org=self.access.org) for p in page])
 
     def post(self, request, org):

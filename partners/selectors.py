@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.fields import DecimalField
 from django.db.models.functions import Coalesce
 
@@ -173,7 +173,9 @@ def partnerships_visible_to(*, access: Access) -> QuerySet[Partnership]:
             status=Partnership.Status.PENDING,
             invited_email__in=_user_emails(access.user),
         )
-    return Partnership.objects.filter(q).select_related("partner", "client").distinct()
+    # No DISTINCT: every condition is on the partnership's own columns and the joins are
+    # to-one, so no row repeats; DISTINCT over every column cost 16 ms for 10,000 clients (issue 9).
+    return Partnership.objects.filter(q).select_related("partner", "client")
 
 
 def pending_invitations_for_user(*, user) -> QuerySet[Partnership]:
@@ -303,7 +305,19 @@ def partnership_product_count(partnership: Partnership) -> int:
     return partnership.grants.filter(active=True).count()
 
 
+ACTIVE_GRANTS = "active_grants"
+
+
+def with_active_grants(queryset: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    """Prefetch each partnership's active grants (one query for a page, not one per row)."""
+    grants = PartnershipProduct.objects.filter(active=True).order_by("product_id")
+    return queryset.prefetch_related(Prefetch("grants", queryset=grants, to_attr=ACTIVE_GRANTS))
+
+
 def granted_product_ids(*, partnership: Partnership) -> list[int]:
+    prefetched = getattr(partnership, ACTIVE_GRANTS, None)
+    if prefetched is not None:
+        return [grant.product_id for grant in prefetched]
     return list(partnership.grants.filter(active=True).values_list("product_id", flat=True).order_by("product_id"))
 
 

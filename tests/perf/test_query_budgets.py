@@ -95,3 +95,33 @@ def test_perf_query_count_same_with_1_or_500_rows(client, page):
     client.logout()
     many = _queries(client, build(500, prefix="many"), page)
     assert many == one, f"{page}: {one} queries with 1 row, {many} with 500"
+
+
+# The API's lists, as the partner (session auth): the same number of queries for 1 or 500 rows.
+API_PAGES = {
+    "api_partnerships": "/api/v1/orgs/{org}/partnerships/",  # was one grants query per row (50 a page)
+    "api_clients": "/api/v1/orgs/{org}/clients/",
+    "api_invoices": "/api/v1/orgs/{org}/invoices/",
+    "api_cashback": "/api/v1/orgs/{org}/cashback/",
+    "api_tenders": "/api/v1/orgs/{org}/tenders/",
+}
+
+
+def _api_queries(client, bench: Bench, page: str) -> tuple[int, dict]:
+    client.force_login(bench.rep)
+    path = API_PAGES[page].format(org=bench.partner.slug)
+    assert client.get(path).status_code == 200  # warm-up
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(ctx), response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", API_PAGES)
+def test_perf_api_query_count_same_with_1_or_500_rows(client, page):
+    one, body_one = _api_queries(client, build(1, prefix="one"), page)
+    client.logout()
+    many, body_many = _api_queries(client, build(500, prefix="many"), page)
+    assert body_one["results"] and len(body_many["results"]) > len(body_one["results"])
+    assert many == one, f"{page}: {one} queries with 1 row, {many} with 500"
