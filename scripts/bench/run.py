@@ -42,6 +42,11 @@ PAGES = [
     ("invoices@", "invoice list", "/manager/billing/invoices/", "SESSION_{S}"),
     ("revenue@", "revenue console (BL-7)", "/manager/billing/revenue/", "SESSION_{S}"),
     ("inbox@", "tender inbox (TD-2)", "/manager/tenders/", "SESSION_{S}"),
+    # Beyond the list (fifth session): pages a big partner opens that once grew with its ledger.
+    ("dashboard@", "+ dashboard", "/manager/", "SESSION_{S}"),
+    ("topay@", "+ invoices to pay (BL-9)", "/manager/billing/to-pay/", "SESSION_{S}"),
+    ("cashback@", "+ cashback ledger and balance (BL-6)", "/manager/billing/cashback/", "SESSION_{S}"),
+    ("console@", "+ partner console", "/manager/partners/", "SESSION_{S}"),
 ]
 SCALES = [("small", "100 clients"), ("big", "10,000 clients")]  # small first: a slow page leaves no backlog
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
