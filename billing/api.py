@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -163,20 +163,48 @@ class OrdersAPI(OrgScopedAPIView):
         )
 
 
+AFTER = OpenApiParameter(
+    "after",
+    str,
+    description="The cursor of the next page, as given in `next` (newest first, 500 rows a page).",
+)
+
+
+def _after(request) -> str:
+    """The `after` cursor of a paged list; one the API did not give is refused (400)."""
+    after = request.query_params.get("after", "")
+    if not selectors.cursor_is_valid(after):
+        raise InvalidInput(
+            "invalid_cursor", _("This page cursor is not valid."), fields={"after": [_("Use the link in `next`.")]}
+        )
+    return after
+
+
+def _next_url(request, cursor: str) -> str | None:
+    """The absolute URL of the next page (the same filters, `after=cursor`), or None at the end."""
+    if not cursor:
+        return None
+    params = request.query_params.copy()
+    params["after"] = cursor
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
 class InvoicesAPI(OrgScopedAPIView):
     capability_map = {"GET": "billing.view"}
 
-    @extend_schema(operation_id="org_invoices_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="org_invoices_list", parameters=[AFTER], responses={200: OpenApiTypes.OBJECT})
     def get(self, request, org):
+        after = _after(request)
         client = None
         if request.query_params.get("client"):
             client = Organization.objects.filter(slug=request.query_params["client"]).first()
             if client is None:
-                return Response({"results": []})
+                return Response({"results": [], "next": None})
         qs = selectors.invoices_visible_to(
             access=self.access, client=client, status=request.query_params.get("status", "")
         )
-        return Response({"results": [invoice_json(i) for i in qs.select_related("credit_of")[:500]]})
+        page = selectors.invoice_page(qs.select_related("credit_of"), after=after, size=selectors.API_PAGE_SIZE)
+        return Response({"results": [invoice_json(i) for i in page.invoices], "next": _next_url(request, page.older)})
 
 
 class InvoiceDetailAPI(OrgScopedAPIView):
@@ -223,11 +251,13 @@ class InvoicePayAPI(OrgScopedAPIView):
 class CashbackAPI(OrgScopedAPIView):
     capability_map = {"GET": "cashback.view"}
 
-    @extend_schema(operation_id="org_cashback_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="org_cashback_list", parameters=[AFTER], responses={200: OpenApiTypes.OBJECT})
     def get(self, request, org):
         if self.access.is_acting_for_client or not selectors.is_partner(org=self.access.org):
             raise RuleViolation("not_a_partner", _("Cashback is for approved partners."), status=403)
-        entries = selectors.cashback_for(access=self.access)
+        rows, older = selectors.cashback_page(
+            selectors.cashback_for(access=self.access), after=_after(request), size=selectors.API_PAGE_SIZE
+        )
         return Response(
             {
                 "totals": selectors.cashback_totals(partner=self.access.org),
@@ -246,7 +276,8 @@ class CashbackAPI(OrgScopedAPIView):
                         "created_at": e.created_at.isoformat(),
                         "earned_at": e.earned_at.isoformat() if e.earned_at else None,
                     }
-                    for e in entries[:500]
+                    for e in rows
                 ],
+                "next": _next_url(request, older),
             }
         )

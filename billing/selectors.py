@@ -96,8 +96,17 @@ class InvoicePage:
     older: str = ""
 
 
+def _cursor(moment: datetime, pk: int) -> str:
+    return f"{(moment - EPOCH) // timedelta(microseconds=1)}-{pk}"
+
+
 def invoice_cursor(invoice: Invoice) -> str:
-    return f"{(invoice.issued_at - EPOCH) // timedelta(microseconds=1)}-{invoice.pk}"
+    return _cursor(invoice.issued_at, invoice.pk)
+
+
+def cursor_is_valid(value: str) -> bool:
+    """An API's `after` must be a cursor it gave (or absent): anything else is a 400."""
+    return not value or _parse_cursor(value) is not None
 
 
 def _parse_cursor(value: str) -> tuple[datetime, int] | None:
@@ -142,6 +151,22 @@ def invoice_page(
         newer=invoice_cursor(rows[0]) if rows and older_than is not None else "",
         older=invoice_cursor(rows[-1]) if rows and more_older else "",
     )
+
+
+API_PAGE_SIZE = 500  # the API's invoice and cashback lists: rows per page, then `next`
+
+
+def cashback_page(entries: QuerySet[CashbackEntry], *, after: str = "", size: int = API_PAGE_SIZE):
+    """Keyset page of a cashback ledger on (created_at, id), newest first (index
+    `billing_cashback_partner_new`): (rows, cursor of the next older page or "")."""
+    older_than = _parse_cursor(after)
+    if older_than is not None:
+        at, pk = older_than
+        entries = entries.filter(created_at__lte=at).filter(Q(created_at__lt=at) | Q(pk__lt=pk))
+    rows = list(entries.order_by("-created_at", "-id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (_cursor(rows[-1].created_at, rows[-1].pk) if rows and more else "")
 
 
 def invoice_for(*, access: Access, pk) -> Invoice | None:

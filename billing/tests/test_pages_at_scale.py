@@ -203,3 +203,72 @@ def test_pp_console_counts_active_clients_only(client, catalog):
 
     assert response.context["clients_count"] == 2
     assert "<dd>2</dd>" in response.content.decode()
+
+
+# --- the API's lists page on: `next` and `after` (they stopped at the newest 500) --------------
+
+
+def test_bl9_invoices_api_pages_with_next_until_the_oldest(client, monkeypatch):
+    monkeypatch.setattr(selectors, "API_PAGE_SIZE", 2)
+    org, user = org_with_rep()
+    invoices = _unpaid(org, 5)
+    client.force_login(user)
+
+    seen, url, pages = [], f"/api/v1/orgs/{org.slug}/invoices/?status=unpaid", 0
+    while url:
+        body = client.get(url).json()
+        seen += [row["number"] for row in body["results"]]
+        url, pages = body["next"], pages + 1
+
+    assert seen == [inv.number for inv in invoices]
+    assert pages == 3
+
+
+def test_bl9_invoices_api_next_keeps_the_filters(client, monkeypatch):
+    monkeypatch.setattr(selectors, "API_PAGE_SIZE", 1)
+    org, user = org_with_rep()
+    _unpaid(org, 2)
+    client.force_login(user)
+
+    body = client.get(f"/api/v1/orgs/{org.slug}/invoices/?status=unpaid").json()
+
+    assert body["next"].startswith("http://testserver/api/v1/orgs/")
+    assert "status=unpaid" in body["next"] and "after=" in body["next"]
+
+
+def test_bl9_invoices_api_last_page_has_no_next(client):
+    org, user = org_with_rep()
+    _unpaid(org, 2)
+    client.force_login(user)
+
+    body = client.get(f"/api/v1/orgs/{org.slug}/invoices/").json()
+
+    assert len(body["results"]) == 2 and body["next"] is None
+
+
+def test_bl9_invoices_api_refuses_a_cursor_it_did_not_give(client):
+    org, user = org_with_rep()
+    _unpaid(org, 1)
+    client.force_login(user)
+
+    response = client.get(f"/api/v1/orgs/{org.slug}/invoices/?after=DROP-TABLE")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_cursor"
+    assert "after" in response.json()["error"]["fields"]
+
+
+def test_bl6_cashback_api_pages_with_next(client, catalog, monkeypatch):
+    monkeypatch.setattr(selectors, "API_PAGE_SIZE", 2)
+    partner, partner_user = partner_org()
+    customer, _ = org_with_rep()
+    full(partner, customer)
+    _cashback(partner, customer, 3)
+    client.force_login(partner_user)
+
+    first = client.get(f"/api/v1/orgs/{partner.slug}/cashback/").json()
+    second = client.get(first["next"]).json()
+
+    assert [row["amount"] for row in first["results"]] == ["1.00", "2.00"]
+    assert [row["amount"] for row in second["results"]] == ["3.00"] and second["next"] is None
+    assert first["totals"] == second["totals"]  # the totals are the ledger's, on every page
