@@ -282,6 +282,11 @@ class Partnership(ChoicesDisplayMixin, models.Model):
             models.Index(fields=["invited_email", "status"]),
             # A partner's partnerships by status: the console's and the dashboard's counts (issue 9).
             models.Index(fields=["partner", "status"], name="partnership_partner_status"),
+            # The few active partnerships "to review" until acknowledged (PS-2): a partial
+            # index, so the lookup doesn't walk a big partner's 10,000 active ones.
+            models.Index(
+                fields=["partner"], condition=Q(status="active", needs_review=True), name="partnership_to_review"
+            ),
         ]
 
     def __str__(self) -> str:
