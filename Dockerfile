@@ -29,5 +29,5 @@ RUN DJANGO_SETTINGS_MODULE=portal.settings.base SECRET_KEY=build-only-not-a-secr
 USER portal
 ENV DJANGO_SETTINGS_MODULE=portal.settings.production
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", \
-     "--timeout", "60", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "python:portal.gunicorn_conf", "portal.wsgi:application", "--bind", "0.0.0.0:8000", \
+     "--workers", "3", "--threads", "4", "--timeout", "60", "--access-logfile", "-"]

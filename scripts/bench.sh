@@ -84,7 +84,7 @@ else
   export GUNICORN_DESC="$WORKERS $WORKER_CLASS workers × $GTHREADS threads"
   threads=(--threads "$GTHREADS")
 fi
-"$VENV/bin/gunicorn" portal.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+"$VENV/bin/gunicorn" -c python:portal.gunicorn_conf portal.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
   --worker-class "$WORKER_CLASS" "${threads[@]}" --timeout 60 --log-level warning &
 server=$!
 trap 'kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null' EXIT

@@ -24,7 +24,7 @@ if [ -n "${REDIS_URL:-}" ]; then
   pids+=($!)
 fi
 
-"$VENV/bin/gunicorn" portal.wsgi:application --bind "127.0.0.1:$PORT" \
+"$VENV/bin/gunicorn" -c python:portal.gunicorn_conf portal.wsgi:application --bind "127.0.0.1:$PORT" \
   --workers 2 --threads 4 --access-logfile - --timeout 60 --graceful-timeout 10 &
 pids+=($!)
 
