@@ -210,11 +210,13 @@ class Invoice(ChoicesDisplayMixin, models.Model):
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
         ordering = ["-issued_at", "-id"]
-        # (org, -issued_at, -id): the invoice list's filter and order, read in index order (issue 9).
         indexes = [
             # The status filter and the to-pay list, newest first (keyset pages, issue 9).
             models.Index(fields=["org", "status", "-issued_at", "-id"], name="billing_invoice_org_status"),
+            # The invoice list's filter and order, read in index order (issue 9).
             models.Index(fields=["org", "-issued_at", "-id"], name="billing_invoice_org_issued"),
+            # Staff's admin list across every org, in the default order (115 ms of sorting for 200,000).
+            models.Index(fields=["-issued_at", "-id"], name="billing_invoice_issued"),
         ]
         constraints = [
             # Half a cent of tolerance: SQLite compares decimals as floats.
@@ -323,6 +325,8 @@ class Payment(ChoicesDisplayMixin, models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["-created_at", "-id"]
+        # Staff's admin list in the default order (125 ms of sorting for 174,000 payments).
+        indexes = [models.Index(fields=["-created_at", "-id"], name="billing_payment_created")]
         constraints = [
             models.UniqueConstraint(
                 fields=["invoice"],

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from billing import services
@@ -8,7 +10,7 @@ from billing.models import Order, PayoutRequest
 from clients.api_auth import token_generate
 from clients.models import AccessToken
 
-from .factories import D, member, order, org_with_rep, own_access, partner_org
+from .factories import D, full, member, order, org_with_rep, own_access, partner_org
 
 pytestmark = pytest.mark.django_db
 ITEM = {"product_type": "domain-ch", "name": "t.ch", "period": "1y"}
@@ -124,3 +126,22 @@ def test_bl6_staff_settles_payout_in_admin(client, catalog):
     response = client.post("/admin/billing/payoutrequest/", {"action": "mark_paid", "_selected_action": [payout.pk]})
     assert response.status_code == 302
     assert PayoutRequest.objects.get().status == "paid"
+
+
+@pytest.mark.parametrize("model", ["invoice", "payment", "cashbackentry", "prepaidaccount"])
+def test_perf_ledger_admin_counts_its_rows_once(client, catalog, model):
+    """Issue 9: a ledger's changelist runs one COUNT (the list's), not a second for "N of M"."""
+    partner, partner_user = partner_org()
+    customer, user = org_with_rep()
+    full(partner, customer)
+    order(own_access(user, customer), customer)
+    staff = member(partner)
+    staff.is_staff = staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/admin/billing/{model}/")
+
+    assert response.status_code == 200
+    assert sum("COUNT(" in q["sql"].upper() for q in ctx.captured_queries) == 1
