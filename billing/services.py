@@ -415,15 +415,17 @@ def prepaid_balances_rebuild(*, org: Organization | None = None) -> int:
     model, as `bench_data`'s COPY; `billing_reconcile` reports any drift). Returns the accounts
     changed. Summed in Python on the stored Decimals (SQLite would sum floats)."""
     accounts = PrepaidAccount.objects.all() if org is None else PrepaidAccount.objects.filter(org=org)
-    totals: dict[int, Decimal] = dict.fromkeys(accounts.values_list("pk", flat=True), ZERO)
-    entries = BalanceEntry.objects.filter(account_id__in=list(totals)).values_list("account_id", "amount")
-    for account_id, amount in entries.iterator(chunk_size=10_000):
-        totals[account_id] += amount
     changed = 0
     with transaction.atomic():
-        stored = dict(accounts.select_for_update().values_list("pk", "balance"))
+        # Locked before summing: an entry committed earlier is in the sum; one committing later
+        # waits for the lock to add itself to the rebuilt balance (`BalanceEntry.save`).
+        stored = dict(accounts.select_for_update().order_by("pk").values_list("pk", "balance"))
+        totals: dict[int, Decimal] = dict.fromkeys(stored, ZERO)
+        entries = BalanceEntry.objects.filter(account_id__in=list(stored)).values_list("account_id", "amount")
+        for account_id, amount in entries.iterator(chunk_size=10_000):
+            totals[account_id] += amount
         for account_id, total in totals.items():
-            if stored.get(account_id) != total:
+            if stored[account_id] != total:
                 changed += PrepaidAccount.objects.filter(pk=account_id).update(balance=total)
     return changed
 
