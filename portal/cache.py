@@ -10,20 +10,37 @@ pool is kept and reused. Everything else is Django's backend unchanged.
 
 from __future__ import annotations
 
+import threading
+
 from django.core.cache.backends import redis as django_redis
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._clients = {}  # id(pool) -> redis.Redis
+        self._clients = {}  # id(pool) -> redis.Redis on that pool
+        self._lock = threading.Lock()
+
+    def _get_connection_pool(self, write):
+        """Django's, made thread-safe: two threads' first commands used to build a pool each,
+        one of them then left open beside the kept one (with gthread workers)."""
+        index = self._get_connection_pool_index(write)
+        pool = self._pools.get(index)
+        if pool is None:
+            with self._lock:
+                pool = self._pools.get(index)
+                if pool is None:
+                    pool = self._pools[index] = self._pool_class.from_url(self._servers[index], **self._pool_options)
+        return pool
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
+        client = self._clients.get(id(pool))  # pools are never dropped, so their ids stay theirs
         if client is None:
-            # Two threads may both build one on first use; either is fine to keep.
-            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+            with self._lock:
+                client = self._clients.get(id(pool))
+                if client is None:
+                    client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
 

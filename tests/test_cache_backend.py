@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import uuid
 
 import pytest
@@ -69,6 +70,34 @@ def test_perf_redis_cache_client_is_shared_safely_between_threads(redis_cache):
 
     assert errors == []
     assert len(redis_cache._cache._clients) == 1
+
+
+def test_perf_redis_cache_threads_first_use_builds_one_pool_and_one_client(redis_cache, monkeypatch):
+    """Django's backend builds a pool on first use without a lock: threads arriving together
+    each built one (CI caught two clients). A slow pool constructor makes the race certain."""
+    client = redis_cache._cache
+    build = client._pool_class.from_url
+
+    def slow_from_url(*args, **kwargs):
+        time.sleep(0.02)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(client._pool_class, "from_url", slow_from_url)
+    barrier = threading.Barrier(8)
+    got = []
+
+    def first_use() -> None:
+        barrier.wait(timeout=10)
+        got.append(client.get_client(write=True))
+
+    threads = [threading.Thread(target=first_use) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert len(got) == 8 and all(c is got[0] for c in got)
+    assert len(client._pools) == 1 and len(client._clients) == 1
 
 
 def test_perf_settings_use_the_reusing_backend_with_redis(monkeypatch):

@@ -81,5 +81,5 @@ def test_dockerfile_builds_the_one_image_from_the_lock_file():
     assert "pip install -r requirements.lock" in dockerfile
     assert "collectstatic --noinput" in dockerfile
     assert "compilemessages" in dockerfile
-    assert '"gunicorn", "portal.wsgi:application"' in dockerfile
+    assert '"gunicorn", "-c", "python:portal.gunicorn_conf", "portal.wsgi:application"' in dockerfile
     assert ".env" in (ROOT / ".dockerignore").read_text().split()
