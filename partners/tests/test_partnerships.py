@@ -569,7 +569,8 @@ def test_ps16_clients_list_search_filter_csv(client, world):
     assert "Bäckerei" in searched and "Atelier" not in searched
     csv = client.get(reverse("partners:clients"), {"format": "csv"})
     assert csv["Content-Type"].startswith("text/csv")
-    assert "revenue_earned" in csv.content.decode() and "Atelier Dupont SARL" in csv.content.decode()
+    body = b"".join(csv.streaming_content).decode()
+    assert "revenue_earned" in body and "Atelier Dupont SARL" in body
 
 
 def test_ps16_clients_list_query_count_flat(client, world):
@@ -658,8 +659,39 @@ def test_ps16_figures_come_from_registered_provider(client, world, monkeypatch):
     client.force_login(world.partner_rep)
     page = client.get(reverse("partners:clients")).content.decode()
     assert "CHF\u00a012.50" in page and "CHF\u00a099.90" in page  # issue 8: |money
-    csv = client.get(reverse("partners:clients"), {"format": "csv"}).content.decode()
+    csv = b"".join(client.get(reverse("partners:clients"), {"format": "csv"}).streaming_content).decode()
     assert "12.50" in csv and "3.00" in csv
+
+
+def test_ps16_clients_csv_every_row_under_its_header_across_batches(client, world, monkeypatch):
+    """Each value under its column (the export had no `currency` header, so `since` sat over the
+    currency), every client once, in the list's order, with figures in every batch (issue 9)."""
+    import csv as csv_module
+    import io
+    from decimal import Decimal
+
+    from partners import views
+
+    monkeypatch.setattr(views, "CSV_BATCH", 2)
+    names = ["Alpha GmbH", "Beta GmbH", "Gamma GmbH"]
+    for name in names:
+        PartnershipFactory(partner=world.partner, client=OrganizationFactory(name=name), accepted_at=timezone.now())
+
+    def provider(*, partner, client_ids):
+        return {pk: {"cashback_earned": Decimal("1.25"), "currency": "EUR"} for pk in client_ids}
+
+    monkeypatch.setattr(selectors, "_client_figures_providers", [provider])
+    client.force_login(world.partner_rep)
+
+    response = client.get(reverse("partners:clients"), {"format": "csv"})
+    reader = csv_module.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    rows = list(reader)
+
+    assert reader.fieldnames[-3:] == ["total_paid", "currency", "since"]
+    assert all(None not in row and len(row) == len(reader.fieldnames) for row in rows)
+    assert [row["client"] for row in rows] == names
+    assert {row["currency"] for row in rows} == {"EUR"} and {row["revenue_earned"] for row in rows} == {"1.25"}
+    assert all(row["since"] == timezone.now().date().isoformat() for row in rows)
 
 
 def test_ps3_partner_picked_from_directory_preselected(client, world):
