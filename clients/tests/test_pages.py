@@ -66,3 +66,40 @@ def test_pages_members_query_count_is_flat(client, org, legal_rep):
     with CaptureQueriesContext(connection) as many:
         assert client.get(reverse("manager:members")).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def _audit_events(org, n: int) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clients.models import AuditEvent
+
+    now = timezone.now()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(org=org, action="org.updated", created_at=now - timedelta(minutes=i), details={"i": i})
+        for i in range(n)
+    )
+
+
+def test_au1_audit_trail_pages_of_50_without_a_count(client, org, legal_rep):
+    _audit_events(org, 52)
+    client.force_login(legal_rep)
+
+    with CaptureQueriesContext(connection) as ctx:
+        first = client.get(reverse("manager:audit"))
+    second = client.get(reverse("manager:audit"), {"page": 2})
+
+    assert len(first.context["page"]) == 50 and first.context["page"].has_next()
+    assert len(second.context["page"]) == 2 and not second.context["page"].has_next()
+    assert 'href="?page=2"' in first.content.decode()
+    assert not any("COUNT(" in q["sql"].upper() and "audit" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_au1_audit_trail_page_past_the_last_says_so(client, org, legal_rep):
+    _audit_events(org, 1)
+    client.force_login(legal_rep)
+
+    page = client.get(reverse("manager:audit"), {"page": 5}).content.decode()
+
+    assert "No more events on this page." in page and "Nothing recorded yet" not in page
