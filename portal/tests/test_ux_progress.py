@@ -48,7 +48,7 @@ def test_ux_ps16_csv_export_answers_with_a_filename(client):
     response = client.get(CLIENTS, {"format": "csv"})
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="clients.csv"'
-    assert len(response.content.decode().strip().splitlines()) == 3
+    assert len(b"".join(response.streaming_content).decode().strip().splitlines()) == 3
 
 
 def test_ux_ps16_clients_list_filters_with_an_htmx_indicator(client):
