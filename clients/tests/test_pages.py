@@ -103,3 +103,36 @@ def test_au1_audit_trail_page_past_the_last_says_so(client, org, legal_rep):
     page = client.get(reverse("manager:audit"), {"page": 5}).content.decode()
 
     assert "No more events on this page." in page and "Nothing recorded yet" not in page
+
+
+def _notifications(user, n: int) -> None:
+    from portal.models import Notification
+
+    Notification.objects.bulk_create(Notification(user=user, subject=f"Note {i:03d}", body="-") for i in range(n))
+
+
+def test_nt2_notifications_pages_of_25_without_a_count_marking_only_the_page_read(client, legal_rep):
+    from portal.models import Notification
+
+    _notifications(legal_rep, 27)
+    client.force_login(legal_rep)
+
+    with CaptureQueriesContext(connection) as ctx:
+        first = client.get(reverse("manager:notifications"))
+
+    assert len(first.context["page"]) == 25 and first.context["page"].has_next()
+    assert 'href="?page=2"' in first.content.decode()
+    assert not any("COUNT(" in q["sql"].upper() and "notification" in q["sql"] for q in ctx.captured_queries)
+    assert Notification.objects.filter(user=legal_rep, read_at__isnull=True).count() == 2
+    second = client.get(reverse("manager:notifications"), {"page": 2})
+    assert len(second.context["page"]) == 2 and not second.context["page"].has_next()
+    assert not Notification.objects.filter(user=legal_rep, read_at__isnull=True).exists()
+
+
+def test_nt2_notifications_page_past_the_last_says_so(client, legal_rep):
+    _notifications(legal_rep, 1)
+    client.force_login(legal_rep)
+
+    page = client.get(reverse("manager:notifications"), {"page": 4}).content.decode()
+
+    assert "No more notifications on this page." in page and "No notifications yet" not in page
