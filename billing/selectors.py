@@ -109,6 +109,12 @@ def cursor_is_valid(value: str) -> bool:
     return not value or _parse_cursor(value) is not None
 
 
+def _older_than(queryset: QuerySet, field: str, cursor: tuple[datetime, int]) -> QuerySet:
+    """The rows after `cursor` in (field, id) newest-first order (keyset pages, issue 9)."""
+    at, pk = cursor
+    return queryset.filter(**{f"{field}__lte": at}).filter(Q(**{f"{field}__lt": at}) | Q(pk__lt=pk))
+
+
 def _parse_cursor(value: str) -> tuple[datetime, int] | None:
     micros, sep, pk = (value or "").partition("-")
     if not sep or not micros.isdigit() or not pk.isdigit() or len(micros) > 18:
@@ -141,8 +147,7 @@ def invoice_page(
             older=invoice_cursor(rows[-1]) if rows else "",
         )
     if older_than is not None:
-        at, pk = older_than
-        invoices = invoices.filter(issued_at__lte=at).filter(Q(issued_at__lt=at) | Q(pk__lt=pk))
+        invoices = _older_than(invoices, "issued_at", older_than)
     rows = list(invoices.order_by("-issued_at", "-id")[: size + 1])
     more_older = len(rows) > size
     rows = rows[:size]
@@ -161,8 +166,7 @@ def cashback_page(entries: QuerySet[CashbackEntry], *, after: str = "", size: in
     `billing_cashback_partner_new`): (rows, cursor of the next older page or "")."""
     older_than = _parse_cursor(after)
     if older_than is not None:
-        at, pk = older_than
-        entries = entries.filter(created_at__lte=at).filter(Q(created_at__lt=at) | Q(pk__lt=pk))
+        entries = _older_than(entries, "created_at", older_than)
     rows = list(entries.order_by("-created_at", "-id")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]

@@ -132,6 +132,14 @@ def active_clients_count(*, partner: Organization) -> int:
     return Partnership.objects.filter(partner=partner, status=Partnership.Status.ACTIVE).count()
 
 
+def partnerships_to_review(*, partner: Organization) -> QuerySet[Partnership]:
+    """Active partnerships whose granted rights the partner has not acknowledged yet (PS-2),
+    with their clients: found from the partial index `partnership_to_review` (issue 9)."""
+    return Partnership.objects.filter(
+        partner=partner, status=Partnership.Status.ACTIVE, needs_review=True
+    ).select_related("client")
+
+
 def client_ids_ever_of(*, partner: Organization) -> QuerySet:
     """Every client the partner has had a partnership with that was accepted at some point
     (active or ended): the only orgs whose products it can have paid for. A `values_list`

@@ -79,9 +79,7 @@ class ConsoleView(OwnOrgMixin, View):
         ctx = {"profile": profile, "applications": applications}
         if profile is not None:
             ctx["clients_count"] = selectors.active_clients_count(partner=access.org)
-            ctx["to_review"] = Partnership.objects.filter(
-                partner=access.org, status=Partnership.Status.ACTIVE, needs_review=True
-            ).select_related("client")
+            ctx["to_review"] = selectors.partnerships_to_review(partner=access.org)
         return render(request, "partners/console.html", ctx)
 
 

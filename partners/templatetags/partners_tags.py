@@ -40,11 +40,7 @@ def partners_todo(access) -> dict:
         else:
             waiting_colleague += 1
     is_partner = selectors.access_is_approved_partner(access=access)
-    to_review = (
-        Partnership.objects.filter(partner=access.org, status=Partnership.Status.ACTIVE, needs_review=True).count()
-        if is_partner
-        else 0
-    )
+    to_review = selectors.partnerships_to_review(partner=access.org).count() if is_partner else 0
     return {
         "to_answer": to_answer,
         "waiting_colleague": waiting_colleague,
