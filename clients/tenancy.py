@@ -91,6 +91,19 @@ def register_membership_related(path: str) -> None:
         _membership_related.append(path)
 
 
+# Values higher layers show on every page for the acting org (tenders: its inbox's unread
+# count), computed per membership in the same query as correlated subqueries.
+_membership_annotations: dict[str, Callable[[], Any]] = {}
+
+
+def register_membership_annotation(name: str, expression: Callable[[], Any]) -> None:
+    """Higher layers add `membership.<name>` to the query that loads the signed-in user's
+    memberships once per request: `expression()` returns a query expression over the
+    membership (a subquery on `OuterRef("org")`). The value is as of that query, at the
+    start of the request: a layer that changes it during the request must not reuse it."""
+    _membership_annotations.setdefault(name, expression)
+
+
 def _membership_access(user, org: Organization) -> Access | None:
     membership = Membership.objects.filter(user=user, org=org).first()
     if membership is None:
@@ -121,6 +134,8 @@ def user_memberships(request) -> list[Membership]:
         cached = []
         if user is not None and user.is_authenticated:
             memberships = Membership.objects.filter(user=user).select_related("org", *_membership_related)
+            if _membership_annotations:
+                memberships = memberships.annotate(**{name: f() for name, f in _membership_annotations.items()})
             cached = list(memberships.order_by("org__name", "org_id"))
         request._user_memberships = cached
     return cached

@@ -270,7 +270,7 @@ class PartnerTenderDetailAPI(PartnerAPIView):
         delivery = selectors.tender_delivery_for(access=self.access, request_id=id)
         if delivery is None:
             raise exceptions.NotFound()
-        services.tender_delivery_mark_seen(delivery=delivery)
+        services.tender_delivery_mark_seen(access=self.access, delivery=delivery)
         data = _partner_request_payload(delivery)
         answer = selectors.tender_answer_of(org=self.access.org, request=delivery.request)
         data["your_answer"] = quote_payload(answer) if answer else None

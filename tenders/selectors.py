@@ -7,7 +7,7 @@ Partner profiles are read through `partners` (models and selectors); nothing in
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from clients.models import Organization, ProductType, Role
@@ -81,19 +81,49 @@ def tender_inbox(
 def tender_inbox_new_count(*, access: Access | None) -> int:
     """Unread published requests, counted up to NEW_COUNT_CAP (shown as "99+"): the count
     then costs the same for 100 or 10,000 unread. The nav badge, the dashboard and the
-    inbox all ask, once per request."""
+    inbox all ask, once per request. For a member's own org it comes with the memberships
+    query (`new_count_expression`, registered in apps.py): no query of its own."""
     if not tender_inbox_allowed(access=access):
         return 0
-    return access.remember(
-        "tenders.new_count",
-        lambda: (
-            TenderDelivery.objects.filter(
-                partner=access.org, seen_at__isnull=True, request__status=TenderRequest.Status.PUBLISHED
-            )
-            .values("pk")[:NEW_COUNT_CAP]
-            .count()
-        ),
+    return access.remember(NEW_COUNT_MEMO, lambda: _new_count(access))
+
+
+NEW_COUNT_MEMO = "tenders.new_count"
+NEW_COUNT_CHANGED = "tenders.new_count_changed"
+NEW_COUNT_ANNOTATION = "tenders_new_count"
+
+
+class _CountUpTo(Subquery):
+    """COUNT(*) of a sliced correlated queryset, as a scalar subquery."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+
+def _new_deliveries(partner) -> QuerySet:
+    return TenderDelivery.objects.filter(
+        partner=partner, seen_at__isnull=True, request__status=TenderRequest.Status.PUBLISHED
     )
+
+
+def new_count_expression() -> _CountUpTo:
+    """The unread count of a membership's org, for the memberships query (`membership.tenders_new_count`)."""
+    return _CountUpTo(_new_deliveries(OuterRef("org")).order_by().values("pk")[:NEW_COUNT_CAP])
+
+
+def _new_count(access: Access) -> int:
+    membership = access.membership
+    preloaded = getattr(membership, NEW_COUNT_ANNOTATION, None) if membership is not None else None
+    if preloaded is not None and membership.org_id == access.org.pk and not access.memo.get(NEW_COUNT_CHANGED):
+        return preloaded
+    return _new_deliveries(access.org).order_by().values("pk")[:NEW_COUNT_CAP].count()
+
+
+def tender_inbox_new_count_changed(*, access: Access | None) -> None:
+    """This request changed the unread count (a request marked seen): count again when asked."""
+    if access is not None:
+        access.memo.pop(NEW_COUNT_MEMO, None)
+        access.memo[NEW_COUNT_CHANGED] = True
 
 
 def tender_delivery_for(*, access: Access | None, request_id) -> TenderDelivery | None:

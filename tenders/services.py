@@ -382,9 +382,10 @@ def tender_subscription_save(
     return subscription
 
 
-def tender_delivery_mark_seen(*, delivery: TenderDelivery) -> None:
+def tender_delivery_mark_seen(*, access: Access, delivery: TenderDelivery) -> None:
     if delivery.seen_at is None:
         TenderDelivery.objects.filter(pk=delivery.pk, seen_at__isnull=True).update(seen_at=timezone.now())
+        selectors.tender_inbox_new_count_changed(access=access)  # the page shows the new count
 
 
 # --- TD-3/TD-4: quotes and declines -------------------------------------------------
@@ -446,7 +447,7 @@ def tender_quote_submit(
             )
     except IntegrityError:
         raise RuleViolation("already_answered", _("Your organization has already answered this request."))
-    tender_delivery_mark_seen(delivery=delivery)
+    tender_delivery_mark_seen(access=access, delivery=delivery)
     _notify_requester(
         request=request,
         key=f"tender-quote:{quote.pk}",
@@ -481,7 +482,7 @@ def tender_decline(*, access: Access, request_id, reason: str) -> TenderQuote:
             )
     except IntegrityError:
         raise RuleViolation("already_answered", _("Your organization has already answered this request."))
-    tender_delivery_mark_seen(delivery=delivery)
+    tender_delivery_mark_seen(access=access, delivery=delivery)
     audit_record(
         action="tender.declined",
         org=access.org,

@@ -296,7 +296,7 @@ class InboxDetailView(PartnerViewMixin, View):
         delivery = self._delivery(pk)
         if action:
             return redirect("tenders:inbox_detail", pk=pk)
-        services.tender_delivery_mark_seen(delivery=delivery)
+        services.tender_delivery_mark_seen(access=self.access, delivery=delivery)
         return self._render(request, delivery)
 
     def post(self, request, pk: int, action: str = ""):

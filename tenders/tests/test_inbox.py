@@ -204,6 +204,48 @@ def test_td2_new_count_on_dashboard_and_nav_until_opened(world, login):
     assert "No new quote request. Receive more by widening" in dashboard  # issue 8: the empty state
 
 
+def test_td2_new_count_comes_with_the_memberships_query(world, login):
+    """Issue 9: the nav badge is a column of the memberships query, not a query of its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publish()
+    DeliveryFactory(request=TenderRequestFactory(description="Second"), partner=world.partner)
+    client = login(world.rep)
+    client.get("/manager/notifications/")
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/manager/notifications/").content.decode()
+
+    assert "2 new</span>" in page
+    reads = [q["sql"] for q in ctx.captured_queries if '"tenders_tenderdelivery"' in q["sql"]]
+    assert len(reads) == 1 and reads[0].startswith('SELECT "clients_membership"')
+
+
+def test_td2_opened_request_page_shows_the_count_without_it(world, login):
+    first = publish()
+    DeliveryFactory(request=TenderRequestFactory(description="Second"), partner=world.partner)
+    client = login(world.rep)
+    assert "2 new</span>" in client.get("/manager/notifications/").content.decode()
+
+    page = client.get(f"{INBOX}{first.pk}/").content.decode()
+
+    assert "1 new</span>" in page  # the badge of the page that marked it seen, not the count before
+    assert TenderDelivery.objects.filter(partner=world.partner, seen_at__isnull=True).count() == 1
+
+
+def test_td2_new_count_counted_again_once_changed_in_the_request(world):
+    from clients.tenancy import access_for
+    from tenders import selectors
+
+    tender = publish()
+    access = access_for(user=world.rep, org=world.partner)
+    assert selectors.tender_inbox_new_count(access=access) == 1
+
+    services.tender_delivery_mark_seen(access=access, delivery=TenderDelivery.objects.get(request=tender))
+
+    assert selectors.tender_inbox_new_count(access=access) == 0
+
+
 def test_td2_client_nav_has_no_inbox_link(world, login):
     page = login(world.client_rep).get("/manager/").content.decode()
     assert 'href="/manager/tenders/"' not in page
