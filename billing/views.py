@@ -394,6 +394,6 @@ class BelowMinimumView(LoginRequiredMixin, View):
     def get(self, request):
         if not request.user.is_staff:
             raise Http404
-        partners = partner_terms.approved_partner_orgs()
-        rows = selectors.partners_below_minimum(user=request.user, partners=partners)
-        return render(request, "billing/below_minimum.html", {"rows": rows})
+        below = selectors.partners_below_minimum(user=request.user, partners=partner_terms.approved_partner_orgs())
+        page = page_without_count(below, request.GET.get("page"), selectors.BELOW_MINIMUM_PER_PAGE)
+        return render(request, "billing/below_minimum.html", {"page": page, "rows": selectors.below_minimum_rows(page)})

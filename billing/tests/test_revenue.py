@@ -85,7 +85,79 @@ def test_pp4_partner_above_minimum_not_listed(catalog):
     full(partner, customer, payment_method="partner_pays")
     order(own_access(partner_user, customer), customer, slug="support-business", name="vip")
     staff = type("Staff", (), {"is_staff": True})()
-    assert selectors.partners_below_minimum(user=staff, partners=[partner]) == []
+    assert list(selectors.partners_below_minimum(user=staff, partners=[partner])) == []
+
+
+def _staff_browser(client):
+    staff, _ = org_with_rep()
+    user = staff.memberships.get().user
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    return client
+
+
+def _volume(partner, currency, amount):
+    from billing.models import RevenueMonth
+
+    month = timezone.localdate().replace(day=1)
+    RevenueMonth.objects.create(partner=partner, currency=currency, month=month, category="web_hosting", volume=amount)
+
+
+def test_pp4_below_minimum_each_partner_against_its_own_currency(catalog):
+    staff = type("Staff", (), {"is_staff": True})()
+    chf, _ = partner_org(name="Chf AG", country="CH")
+    eur, _ = partner_org(name="Eur GmbH", country="DE")
+    _volume(chf, "CHF", D("1900.00"))  # minimum CHF 2,000: below
+    _volume(eur, "EUR", D("1900.00"))  # minimum EUR 1,800: reached
+    _volume(chf, "EUR", D("5000.00"))  # another currency does not count towards CHF's minimum
+
+    rows = selectors.below_minimum_rows(selectors.partners_below_minimum(user=staff, partners=[chf, eur]))
+
+    assert [(r["partner"], r["currency"], r["volume"], r["minimum"]) for r in rows] == [
+        (chf, "CHF", D("1900.00"), D("2000"))
+    ]
+
+
+def test_pp4_below_minimum_none_for_non_staff(catalog):
+    partner, partner_user = partner_org()
+    assert list(selectors.partners_below_minimum(user=partner_user, partners=[partner])) == []
+
+
+def test_pp4_below_minimum_list_in_pages_by_name(client, catalog, monkeypatch):
+    monkeypatch.setattr(selectors, "BELOW_MINIMUM_PER_PAGE", 2)
+    for name in ("Gamma AG", "Alpha AG", "Beta AG"):
+        partner_org(name=name)
+    browser = _staff_browser(client)
+    url = "/manager/billing/staff/below-minimum/"
+
+    first = browser.get(url).content.decode()
+    second = browser.get(url, {"page": 2}).content.decode()
+    beyond = browser.get(url, {"page": 9})
+
+    assert "Alpha AG" in first and "Beta AG" in first and "Gamma AG" not in first
+    assert 'href="?page=2"' in first
+    assert "Gamma AG" in second and "Alpha AG" not in second and 'href="?page=1"' in second
+    assert beyond.status_code == 200 and "No more partners on this page." in beyond.content.decode()
+
+
+def test_pp4_below_minimum_page_queries_do_not_grow_with_partners(client, catalog):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = _staff_browser(client)
+    partner_org(name="One AG")
+    url = "/manager/billing/staff/below-minimum/"
+    browser.get(url)
+    with CaptureQueriesContext(connection) as one:
+        browser.get(url)
+    for i in range(5):
+        partner_org(name=f"More {i} AG")
+    with CaptureQueriesContext(connection) as six:
+        page = browser.get(url).content.decode()
+
+    assert "More 4 AG" in page
+    assert len(six) == len(one)
 
 
 def test_bl10_rebill_csv_per_client(client, book):

@@ -138,10 +138,10 @@ def test_bl7_drift_detects_a_tampered_row(client_pays):
 def test_pp4_staff_below_minimum_reads_the_summary(client_pays):
     partner, *_ = client_pays
     staff = type("Staff", (), {"is_staff": True})()
-    rows = selectors.partners_below_minimum(user=staff, partners=[partner])
+    rows = selectors.below_minimum_rows(selectors.partners_below_minimum(user=staff, partners=[partner]))
     assert [(r["partner"], r["volume"]) for r in rows] == [(partner, D("347.20"))]
     RevenueMonth.objects.filter(partner=partner).update(volume=D("5000.00"))  # the summary is what it reads
-    assert selectors.partners_below_minimum(user=staff, partners=[partner]) == []
+    assert list(selectors.partners_below_minimum(user=staff, partners=[partner])) == []
 
 
 # --- console: the by-client table is paginated, the CSV has every client ----------------------
