@@ -422,52 +422,57 @@ def revenue_overview(*, partner: Organization) -> RevenueOverview:
     )
 
 
-def _client_row(row: RevenueClient) -> dict:
+_REVENUE_CLIENT_COLUMNS = (
+    "client_id",
+    "currency",
+    "volume",
+    "discounts",
+    "paid",
+    "cashback_earned",
+    "cashback_reversed",
+)
+
+
+def _client_row(row: dict) -> dict:
     return {
-        "client_id": row.client_id,
-        "client": row.client.name,
-        "currency": row.currency,
-        "volume": _q(row.volume),
-        "cashback_earned": _q(row.cashback_earned + row.cashback_reversed),
-        "discounts_received": _q(row.discounts),
-        "total_paid": _q(row.paid),
+        "client_id": row["client_id"],
+        "client": row.get("client_name", ""),
+        "currency": row["currency"],
+        "volume": _q(row["volume"]),
+        "cashback_earned": _q(row["cashback_earned"] + row["cashback_reversed"]),
+        "discounts_received": _q(row["discounts"]),
+        "total_paid": _q(row["paid"]),
     }
 
 
-def _revenue_clients(*, partner: Organization, currency: str) -> QuerySet[RevenueClient]:
-    """Largest volume first (index `revenue_client_top`), with the client's name joined."""
-    return (
-        RevenueClient.objects.filter(partner=partner, currency=currency)
-        .select_related("client")
-        .only(
-            "client_id",
-            "client__name",
-            "currency",
-            "volume",
-            "discounts",
-            "paid",
-            "cashback_earned",
-            "cashback_reversed",
-        )
-        .order_by("-volume", "client_id")
-    )
+def _revenue_clients(*, partner: Organization, currency: str, names: bool = True) -> QuerySet:
+    """Largest volume first (index `revenue_client_top`), as dicts (no model instances: the
+    console's page, the CSV's 10,000 rows), with the client's name unless `names=False`.
+    The name is a subquery, not a join: the console's paginator counts the rows without it."""
+    qs = RevenueClient.objects.filter(partner=partner, currency=currency)
+    if names:
+        name = Organization.objects.filter(pk=OuterRef("client_id")).values("name")[:1]
+        qs = qs.annotate(client_name=Subquery(name))
+    return qs.values(*_REVENUE_CLIENT_COLUMNS, *(["client_name"] if names else [])).order_by("-volume", "client_id")
 
 
-def revenue_by_client(
-    *, partner: Organization, currency: str | None = None, client_ids: list[int] | None = None
-) -> list[dict]:
+def revenue_by_client(*, partner: Organization, currency: str | None = None) -> list[dict]:
     """Per client: cashback earned, discounts received and total paid (PS-16 columns), by name.
 
     `cashback_earned`: earned cashback net of reversals; `discounts_received`: the
     rebate on lines the partner paid for that client; `total_paid`: what was paid
     on invoices for that client (by the partner or the client) for lines it manages.
-    With `client_ids`, only those clients (a page of PS-16's list). Every client
-    otherwise: the console pages it (`revenue_clients_page`) and the CSV streams it.
+    Every client: the console pages it (`revenue_clients_page`), the CSV streams it and
+    PS-16's list asks for its page's clients only (`client_figures_for`).
     """
     qs = _revenue_clients(partner=partner, currency=currency or partner.currency)
-    if client_ids is not None:
-        qs = qs.filter(client_id__in=client_ids)
     return sorted((_client_row(r) for r in qs), key=lambda r: r["client"])
+
+
+def _client_figures_rows(*, partner: Organization, client_ids: list[int]) -> list[dict]:
+    """PS-16's figures for a page of clients: the list has the names, none joined here."""
+    qs = _revenue_clients(partner=partner, currency=partner.currency, names=False).filter(client_id__in=client_ids)
+    return [_client_row(r) for r in qs]
 
 
 def revenue_clients_page(*, partner: Organization, currency: str, page: str | int | None = None):
@@ -566,7 +571,12 @@ def rebill_rows(*, partner: Organization, client: Organization | None = None) ->
 
 def client_figures_for(*, partner: Organization, client_ids: list[int] | None = None) -> dict[int, dict]:
     """PS-16 provider: client id → {cashback_earned, discounts_received, total_paid, currency}."""
-    return {row["client_id"]: row for row in revenue_by_client(partner=partner, client_ids=client_ids)}
+    rows = (
+        revenue_by_client(partner=partner)
+        if client_ids is None
+        else _client_figures_rows(partner=partner, client_ids=client_ids)
+    )
+    return {row["client_id"]: row for row in rows}
 
 
 def cashback_this_month(*, org: Organization, now: datetime | None = None) -> dict[str, dict[str, Decimal]]:
