@@ -60,7 +60,10 @@ fi
 "$PY" manage.py bench_data --clients 10000 --products 100000 --invoice-lines 1000000 --small-orgs 2000 \
   --scale-label big
 "$PY" manage.py bench_data --clients 100 --products 1000 --invoice-lines 10000 --scale-label small
-psql -q "$PG/$DB" -c "ANALYZE" >/dev/null   # fresh statistics after loads and backfill migrations
+# Fresh statistics after loads and backfill migrations, and the visibility map set as autovacuum
+# keeps it in production: without it a count by index (the console's active clients) reads
+# every heap row it counts (6 ms instead of 1.8 ms for 10,000 here). Seconds once loaded.
+psql -q "$PG/$DB" -c "VACUUM ANALYZE" >/dev/null
 "$PY" manage.py collectstatic --noinput -v0
 
 session() { "$PY" scripts/bench/session.py "$@"; }
