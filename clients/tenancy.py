@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Case, Value, When
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
@@ -99,9 +100,21 @@ _membership_annotations: dict[str, Callable[[], Any]] = {}
 def register_membership_annotation(name: str, expression: Callable[[], Any]) -> None:
     """Higher layers add `membership.<name>` to the query that loads the signed-in user's
     memberships once per request: `expression()` returns a query expression over the
-    membership (a subquery on `OuterRef("org")`). The value is as of that query, at the
-    start of the request: a layer that changes it during the request must not reuse it."""
+    membership (a subquery on `OuterRef("org")`). It is computed for the membership of the
+    org the session acts in only (None on the others, and on every one when the session
+    acts for a client or in no org yet: the layer then asks the database itself). The value
+    is as of that query, at the start of the request: a layer that changes it during the
+    request must not reuse it."""
     _membership_annotations.setdefault(name, expression)
+
+
+def _acting_org_annotations(acting_org_id) -> dict[str, Any]:
+    if not isinstance(acting_org_id, int):
+        return {}
+    return {
+        name: Case(When(org_id=acting_org_id, then=expression()), default=Value(None))
+        for name, expression in _membership_annotations.items()
+    }
 
 
 def _membership_access(user, org: Organization) -> Access | None:
@@ -134,8 +147,10 @@ def user_memberships(request) -> list[Membership]:
         cached = []
         if user is not None and user.is_authenticated:
             memberships = Membership.objects.filter(user=user).select_related("org", *_membership_related)
-            if _membership_annotations:
-                memberships = memberships.annotate(**{name: f() for name, f in _membership_annotations.items()})
+            if _membership_annotations:  # for the org the session acts in, if it is one of them
+                session = getattr(request, "session", None)
+                acting_org_id = session.get(SESSION_ORG_KEY) if session is not None else None
+                memberships = memberships.annotate(**_acting_org_annotations(acting_org_id))
             cached = list(memberships.order_by("org__name", "org_id"))
         request._user_memberships = cached
     return cached

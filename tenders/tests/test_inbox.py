@@ -233,6 +233,27 @@ def test_td2_opened_request_page_shows_the_count_without_it(world, login):
     assert TenderDelivery.objects.filter(partner=world.partner, seen_at__isnull=True).count() == 1
 
 
+def test_td2_new_count_with_the_memberships_only_for_the_org_acted_in(world):
+    """The correlated count runs for the acting org's membership, not for every org of the user."""
+    from types import SimpleNamespace
+
+    from clients.models import Membership, Role
+    from clients.tenancy import SESSION_ORG_KEY, user_memberships
+
+    publish()
+    DeliveryFactory(request=TenderRequestFactory(description="For the other"), partner=world.other_partner)
+    Membership.objects.create(user=world.rep, org=world.other_partner, role=Role.LEGAL_REPRESENTATIVE)
+
+    def counts(session: dict) -> dict:
+        request = SimpleNamespace(user=world.rep, session=session)
+        return {m.org_id: getattr(m, "tenders_new_count", None) for m in user_memberships(request)}
+
+    assert counts({SESSION_ORG_KEY: world.partner.pk}) == {world.partner.pk: 1, world.other_partner.pk: None}
+    assert counts({SESSION_ORG_KEY: world.other_partner.pk}) == {world.partner.pk: None, world.other_partner.pk: 1}
+    assert counts({SESSION_ORG_KEY: world.client_org.pk}) == {world.partner.pk: None, world.other_partner.pk: None}
+    assert counts({}) == {world.partner.pk: None, world.other_partner.pk: None}
+
+
 def test_td2_new_count_counted_again_once_changed_in_the_request(world):
     from clients.tenancy import access_for
     from tenders import selectors
