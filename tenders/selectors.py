@@ -19,6 +19,9 @@ from .models import PartnerReview, TenderDelivery, TenderQuote, TenderRequest
 
 DIRECTORY_PAGE_SIZE = 20
 NEW_COUNT_CAP = 100  # unread requests counted up to this many ("99+")
+NEW_COUNT_MEMO = "tenders.new_count"  # Access.remember key: the count, once per request
+NEW_COUNT_CHANGED = "tenders.new_count_changed"  # set when a request marked one seen
+NEW_COUNT_ANNOTATION = "tenders_new_count"  # the memberships query's column (apps.py)
 INBOX_STATUSES = ("new", "published", "answered", "awarded", "closed")
 
 
@@ -86,11 +89,6 @@ def tender_inbox_new_count(*, access: Access | None) -> int:
     if not tender_inbox_allowed(access=access):
         return 0
     return access.remember(NEW_COUNT_MEMO, lambda: _new_count(access))
-
-
-NEW_COUNT_MEMO = "tenders.new_count"
-NEW_COUNT_CHANGED = "tenders.new_count_changed"
-NEW_COUNT_ANNOTATION = "tenders_new_count"
 
 
 class _CountUpTo(Subquery):
