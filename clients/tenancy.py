@@ -131,6 +131,11 @@ def access_for(*, user, org: Organization) -> Access | None:
     access = _membership_access(user, org)
     if access is not None:
         return access
+    return _resolver_access(user, org)
+
+
+def _resolver_access(user, org: Organization) -> Access | None:
+    """The access another layer gives a user who is not a member of `org`, or None."""
     for resolver in _resolvers:
         access = resolver(user, org)
         if access is not None:
@@ -172,9 +177,10 @@ def _resolve(request) -> Access | None:
         own = next((m for m in memberships if m.org_id == org_id), None)
         if own is not None:
             return _member_access(user, own)
-        # Not a member: another layer may give access (a partner acting for a client).
+        # Not a member (the memberships above are all of them): another layer may give
+        # access (a partner acting for a client).
         org = Organization.objects.filter(pk=org_id).first()
-        access = access_for(user=user, org=org) if org else None
+        access = _resolver_access(user, org) if org else None
         if access is not None:
             return access
     if not memberships:

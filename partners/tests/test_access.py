@@ -184,6 +184,28 @@ def test_ps12_access_button_banner_products_and_leave(client, world):
     assert AuditEvent.objects.filter(org=world.client_org, action="partner.access").exists()
 
 
+def test_ps12_acting_for_client_resolved_without_asking_for_a_membership_again(client, world):
+    """Issue 9: the person's memberships are loaded once per request; that none is in the
+    client's org is known from them, not asked of the database a second time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    p = limited(world)
+    client.force_login(world.partner_rep)
+    client.post(reverse("partners:access_client", args=[p.pk]))
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("partners:client_products"))
+
+    assert page.status_code == 200 and world.products[0].name in page.content.decode()
+    client_membership_reads = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith('SELECT "clients_membership"')
+        and f'WHERE ("clients_membership"."org_id" = {world.client_org.pk}' in q["sql"]
+    ]
+    assert client_membership_reads == []
+
+
 def test_ps12_other_partner_cannot_open_client(client, world):
     p = full(world)
     stranger = OrganizationFactory()
