@@ -15,26 +15,15 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdefghij")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("EMAIL_URL", "consolemail://")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+from inprocess import client_for, setup
 
-import django  # noqa: E402
-
-django.setup()
+setup()
 
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from portal.models import User  # noqa: E402
 
 
 def main(email: str, paths: list[str]) -> None:
-    client = Client()
-    client.force_login(User.objects.get(email=email))
+    client = client_for(email)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]

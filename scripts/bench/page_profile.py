@@ -12,35 +12,17 @@ default 20, the 25 costliest functions by own time and by cumulative time).
 import os
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdefghij")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("EMAIL_URL", "consolemail://")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+from inprocess import client_for, setup
 
-import django  # noqa: E402
-
-django.setup()
+setup()
 
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from clients.models import Organization  # noqa: E402
-from clients.tenancy import SESSION_ORG_KEY  # noqa: E402
-from portal.models import User  # noqa: E402
 
 
 def main(email: str, org_slug: str, paths: list[str]) -> None:
-    client = Client()
-    client.force_login(User.objects.get(email=email))
-    if org_slug:
-        session = client.session
-        session[SESSION_ORG_KEY] = Organization.objects.get(slug=org_slug).pk
-        session.save()
+    client = client_for(email, org_slug)
     for path in paths:
         client.get(path)  # warm-up
         with CaptureQueriesContext(connection) as ctx:
