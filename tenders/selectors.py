@@ -7,8 +7,8 @@ Partner profiles are read through `partners` (models and selectors); nothing in
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 
 from clients.models import Organization, ProductType, Role
 from clients.tenancy import Access
@@ -229,7 +229,10 @@ def _directory_listed(
         qs = qs.filter(languages__icontains=f'"{language[:2]}"')
     if service in ProductType.Category.values:
         qs = qs.filter(services__icontains=f'"{service}"')
-    return qs.order_by("public_name", "org__name", "id")
+    # By the name the directory shows (the public name, or the org's when it has none), whatever its
+    # case: ordering by public name first put every partner without one at the top.
+    shown_name = Coalesce(NullIf("public_name", Value("")), "org__name")
+    return qs.order_by(Lower(shown_name), "id")
 
 
 def _with_ratings(qs: QuerySet[PartnerProfile]) -> QuerySet[PartnerProfile]:

@@ -196,6 +196,23 @@ def test_td5_directory_page_keeps_order_and_ratings_of_the_full_listing(world):
     assert any(p.rating_count == 2 for p in shown)
 
 
+def test_td5_directory_is_in_order_of_the_name_shown_whatever_its_case(world):
+    """A partner without a public name is shown, and sorted, by its org's name; lower case sorts
+    with upper case. Ordering by public name first put every partner without one at the top."""
+    ListedProfileFactory(public_name="", org=OrganizationFactory(name="Omega Zurich AG"))
+    ListedProfileFactory(public_name="Omega Basel")
+    ListedProfileFactory(public_name="omega aarau")
+
+    page = Client().get("/directory/", {"q": "omega"})
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    shown = [html.index(name) for name in ("omega aarau", "Omega Basel", "Omega Zurich AG")]
+    assert shown == sorted(shown)
+    api = Client().get("/api/v1/directory/", {"q": "omega"}).json()
+    assert [r["name"] for r in api["results"]] == ["omega aarau", "Omega Basel", "Omega Zurich AG"]
+
+
 def test_td5_api_directory_pages_in_directory_order_with_ratings(world):
     from .factories import ReviewFactory
 
