@@ -65,14 +65,25 @@ def tokens_for_user(*, user) -> QuerySet[AccessToken]:
     return AccessToken.objects.filter(user=user).select_related("org").order_by("-created_at", "-id")
 
 
-def invitations_for_user(*, user) -> QuerySet[MemberInvitation]:
-    """Usable invitations sent to one of the user's own addresses (shown on the dashboard)."""
-    from allauth.account.models import EmailAddress
-    from django.utils import timezone
+def verified_emails(*, user, access: Access | None = None) -> list[str]:
+    """The person's own addresses, lower case and sorted: the sign-in one and every verified one.
+    With the request's `access` (of the same person), read once per request: the dashboard asks
+    for member invitations (here) and partnership invitations (partners) on one page."""
 
-    emails = {user.email.lower()} | {
-        e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-    }
+    def read() -> list[str]:
+        from allauth.account.models import EmailAddress
+
+        verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+        return sorted({user.email.lower()} | {e.lower() for e in verified})
+
+    if access is not None and access.user.pk == user.pk:
+        return access.remember("verified_emails", read)
+    return read()
+
+
+def invitations_for_user(*, user, access: Access | None = None) -> QuerySet[MemberInvitation]:
+    """Usable invitations sent to one of the user's own addresses (shown on the dashboard)."""
+    emails = verified_emails(user=user, access=access)
     return (
         MemberInvitation.objects.filter(
             email__in=emails, status=MemberInvitation.Status.PENDING, expires_at__gt=timezone.now()

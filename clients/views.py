@@ -54,7 +54,8 @@ def form_add_violation(form: django_forms.Form, exc: RuleViolation) -> None:
 @login_required
 def dashboard(request):
     access = acting(request)
-    context = {"access": access, "my_invitations": list(selectors.invitations_for_user(user=request.user))}
+    invitations = selectors.invitations_for_user(user=request.user, access=access)
+    context = {"access": access, "my_invitations": list(invitations)}
     if access is None:
         return render(request, "clients/onboarding.html", context)
     if not access.is_acting_for_client:

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from clients.api_base import OrgScopedAPIView
 from clients.models import Membership, Organization, ProductType
+from clients.selectors import verified_emails
 from portal.api import Pagination
 from portal.errors import InvalidInput, RuleViolation
 from portal.schema import paginated_schema, results_schema
@@ -254,7 +255,7 @@ class _PartnershipScoped(_OwnOrgScoped):
             involved |= Q(
                 client__isnull=True,
                 status=Partnership.Status.PENDING,
-                invited_email__in=selectors._user_emails(self.access.user),
+                invited_email__in=verified_emails(user=self.access.user, access=self.access),
             )
         if not Partnership.objects.filter(involved, pk=pk).exists():
             raise Http404

@@ -16,6 +16,7 @@ from django.db.models.fields import DecimalField
 from django.db.models.functions import Coalesce
 
 from clients.models import Membership, Organization, Product, Role
+from clients.selectors import verified_emails
 from clients.tenancy import Access
 
 from .models import (
@@ -151,19 +152,6 @@ def client_ids_ever_of(*, partner: Organization) -> QuerySet:
     ).values_list("client_id", flat=True)
 
 
-def _user_emails(user) -> list[str]:
-    emails = {user.email.lower()}
-    try:
-        from allauth.account.models import EmailAddress
-
-        emails |= {
-            e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-        }
-    except Exception:  # noqa: S110 - allauth is installed; defensive only
-        pass
-    return sorted(emails)
-
-
 def partnerships_visible_to(*, access: Access) -> QuerySet[Partnership]:
     """Both sides' partnerships of the acting org (PS-14: administrators see, legal reps manage).
 
@@ -179,7 +167,7 @@ def partnerships_visible_to(*, access: Access) -> QuerySet[Partnership]:
         q |= Q(
             client__isnull=True,
             status=Partnership.Status.PENDING,
-            invited_email__in=_user_emails(access.user),
+            invited_email__in=verified_emails(user=access.user, access=access),
         )
     # No DISTINCT: every condition is on the partnership's own columns and the joins are
     # to-one, so no row repeats; DISTINCT over every column cost 16 ms for 10,000 clients (issue 9).
@@ -189,7 +177,7 @@ def partnerships_visible_to(*, access: Access) -> QuerySet[Partnership]:
 def pending_invitations_for_user(*, user) -> QuerySet[Partnership]:
     """Partner invitations addressed to this person's email (PS-2), not yet bound to an org."""
     return Partnership.objects.filter(
-        client__isnull=True, status=Partnership.Status.PENDING, invited_email__in=_user_emails(user)
+        client__isnull=True, status=Partnership.Status.PENDING, invited_email__in=verified_emails(user=user)
     ).select_related("partner")
 
 

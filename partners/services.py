@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.audit import audit_record
 from clients.models import Membership, Organization, Product, Role
+from clients.selectors import verified_emails
 from clients.tenancy import Access
 from portal.errors import InvalidInput, NotAllowed, RuleViolation
 from portal.outbox import email_enqueue
@@ -639,7 +640,7 @@ def _may_answer(access: Access, p: Partnership) -> bool:
             return False
         if p.client_id:
             return access.org.pk == p.client_id
-        return p.invited_email.lower() in selectors._user_emails(access.user)
+        return p.invited_email.lower() in verified_emails(user=access.user, access=access)
     return access.org.pk == p.partner_id and access.can("clients.add")
 
 

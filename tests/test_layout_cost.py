@@ -325,3 +325,43 @@ def test_perf_cached_nav_reads_only_what_its_cache_key_names():
             }
     unknown = sorted(read - covered_by.keys())
     assert not unknown, f"the nav reads {unknown}: add it to the layout_nav cache key in base.html (and here)"
+
+
+def test_perf_dashboard_reads_the_persons_addresses_once_for_both_kinds_of_invitation():
+    """Member invitations (clients) and partnership invitations (partners) are both looked up by
+    the person's verified addresses; the dashboard reads those addresses once."""
+    from allauth.account.models import EmailAddress
+
+    from clients.models import MemberInvitation, Role
+    from partners.models import Partnership
+    from partners.tests.factories import PartnershipFactory
+
+    client_org = OrganizationFactory(name="Bäckerei Zürich")
+    user = member(client_org)
+    EmailAddress.objects.create(user=user, email="Second@Example.ch", verified=True)
+    browser = Client()
+    browser.force_login(user)
+    session = browser.session
+    session[SESSION_ORG_KEY] = client_org.pk
+    session.save()
+    MemberInvitation.objects.create(
+        org=OrganizationFactory(name="Hotel Alpina"), email="second@example.ch", role=Role.ADMINISTRATOR
+    )
+    partner_org = OrganizationFactory()
+    PartnerProfileFactory(org=partner_org)
+    PartnershipFactory(
+        partner=partner_org,
+        client=None,
+        status=Partnership.Status.PENDING,
+        initiated_by=Partnership.Side.PARTNER,
+        invited_email="second@example.ch",
+    )
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = browser.get("/manager/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Join Hotel Alpina as" in page
+    assert "1 partnership invitation waits for your answer" in page
+    assert len(_queries_on(ctx.captured_queries, "account_emailaddress")) == 1
