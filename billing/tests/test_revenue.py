@@ -50,6 +50,19 @@ def test_bl7_revenue_console_totals_and_progress(client, book):
     assert volume["volume"] == D("380.20") and volume["minimum"] == D("2000") and not volume["reached"]
 
 
+def test_bl7_revenue_chart_says_what_its_bars_and_figures_are(client, book):
+    """The bar is cashback + discounts, the figure beside it "cashback / discounts": the chart says so."""
+    _partner, partner_user, _a, _b = book
+    client.force_login(partner_user)
+    response = client.get("/manager/billing/revenue/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'aria-describedby="bar-chart-legend"' in page
+    assert "the figures beside it are the cashback / the discounts" in page
+    assert "CHF\u00a086.80 / CHF\u00a06.60" in page  # this month: Alpha's cashback, Beta's discount
+
+
 def test_bl7_revenue_console_hidden_from_non_partners_404(client, catalog):
     _org, user = org_with_rep()
     client.force_login(user)
