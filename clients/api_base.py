@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from portal.errors import RuleViolation
 
 from .models import AccessToken, Organization
-from .tenancy import Access, access_for
+from .tenancy import Access, access_for, access_refusal
 
 
 class OrgScopedMixin:
@@ -33,6 +33,9 @@ class OrgScopedMixin:
         token = request.auth if isinstance(request.auth, AccessToken) else None
         if token is not None and token.org_id != org.pk and (access.actor_org or access.org).pk != token.org_id:
             raise RuleViolation("token_scope", _("This access token is scoped to another organization."), status=403)
+        refusal = access_refusal(access)
+        if refusal is not None:
+            raise RuleViolation(refusal.code, refusal.message, status=403)
         capability = self.capability_map.get(request.method)
         if capability:
             access.require(capability)

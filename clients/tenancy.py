@@ -108,6 +108,35 @@ def register_membership_annotation(name: str, expression: Callable[[], Any]) -> 
     _membership_annotations.setdefault(name, expression)
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why an org may not be used by this person right now (SEC-2), and where an HTML page sends
+    them to lift it (a URL name)."""
+
+    code: str
+    message: Any
+    url_name: str
+
+
+AccessGuard = Callable[[Access], "Refusal | None"]
+_guards: list[AccessGuard] = []
+
+
+def register_access_guard(guard: AccessGuard) -> None:
+    """Higher layers add a condition on using an org at all (partners: a partner org that
+    requires MFA of its members, SEC-2). Enforced for every manager page (`ActingOrgMiddleware`)
+    and every org-scoped API call (`clients.api_base`)."""
+    if guard not in _guards:
+        _guards.append(guard)
+
+
+def access_refusal(access: Access | None) -> Refusal | None:
+    """The first guard's refusal of `access`, or None; asked once per Access."""
+    if access is None or not _guards:
+        return None
+    return access.remember("clients.refusal", lambda: next(filter(None, (guard(access) for guard in _guards)), None))
+
+
 def _acting_org_annotations(acting_org_id) -> dict[str, Any]:
     if not isinstance(acting_org_id, int):
         return {}
@@ -203,8 +232,16 @@ def switch_org(request, *, org: Organization) -> Access | None:
     return access
 
 
+# Manager pages a refused person may still open: to leave the org for another, to create one,
+# and their own account and notifications (SEC-2: the org is refused, not the person).
+REFUSAL_EXEMPT_VIEWS = frozenset(
+    {"manager:switch_org", "manager:org_create", "manager:account", "manager:notifications"}
+)
+
+
 class ActingOrgMiddleware:
-    """Resolve the acting org lazily, once per request."""
+    """Resolve the acting org lazily, once per request; refuse manager pages in an org a
+    registered guard refuses (SEC-2)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -212,6 +249,24 @@ class ActingOrgMiddleware:
     def __call__(self, request):
         request.acting = SimpleLazyObject(lambda: _resolve(request))
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not _guards or not request.path_info.startswith("/manager/"):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in REFUSAL_EXEMPT_VIEWS:
+            return None
+        refusal = access_refusal(acting(request))
+        if refusal is None:
+            return None
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        messages.warning(request, refusal.message)
+        return redirect(refusal.url_name)
 
 
 def acting(request) -> Access | None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clients.audit import audit_record
 from clients.models import Membership, Organization
 from clients.policy import PARTNER_RIGHT_CAPABILITIES, capabilities_for_role
-from clients.tenancy import Access
+from clients.tenancy import Access, Refusal
 
 from .models import ClientPartnerSettings, CollaboratorRights, PartnerProfile, Partnership
 
@@ -58,6 +59,23 @@ def mfa_blocked(*, user, partnership: Partnership) -> bool:
     required = ClientPartnerSettings.objects.filter(client_id=partnership.client_id, require_partner_mfa=True).exists()
     required = required or PartnerProfile.objects.filter(org_id=partnership.partner_id, require_mfa=True).exists()
     return required and not user_has_mfa(user)
+
+
+def partner_mfa_guard(access: Access) -> Refusal | None:
+    """SEC-2: a partner org that requires MFA refuses its own members without it, on every page and
+    API call of the org (acting for a client is refused by `partner_access` with `mfa_blocked`)."""
+    if access.is_acting_for_client or access.membership is None:
+        return None
+    from .selectors import access_partner_profile
+
+    profile = access_partner_profile(access=access)
+    if profile is None or not profile.require_mfa or user_has_mfa(access.user):
+        return None
+    return Refusal(
+        code="mfa_required",
+        message=_("Your organization requires two-factor authentication. Set it up to continue."),
+        url_name="mfa_activate_totp",
+    )
 
 
 def candidate_partnerships(*, user, client: Organization):

@@ -20,10 +20,11 @@ class PartnersConfig(AppConfig):
         for key, message in CONFIRMATIONS.items():
             register_confirmation(key, message)
 
-        from clients.tenancy import register_access_resolver, register_membership_related
+        from clients.tenancy import register_access_guard, register_access_resolver, register_membership_related
 
-        from .access import partner_access
+        from .access import partner_access, partner_mfa_guard
 
         register_access_resolver(partner_access)
+        register_access_guard(partner_mfa_guard)  # SEC-2: every manager page and API call of the org
         # The acting org's partner profile comes with the memberships (one query less a page).
         register_membership_related("org__partner_profile__commission_plan")

@@ -445,6 +445,14 @@ def partner_require_mfa_set(*, access: Access, require: bool) -> PartnerProfile:
     """SEC-2: a partner org requires MFA of its members."""
     profile = _require_partner(access)
     access.require("collaborators.manage")
+    if require and not profile.require_mfa:
+        from .access import user_has_mfa
+
+        if not user_has_mfa(access.user):  # the requirement would shut the person out at once
+            raise RuleViolation(
+                "mfa_setup_first",
+                _("Set up two-factor authentication for yourself before you require it of your organization."),
+            )
     profile.require_mfa = bool(require)
     profile.save(update_fields=["require_mfa"])
     audit_record(

@@ -20,7 +20,7 @@ from portal.errors import RuleViolation
 from portal.paging import page_without_count
 
 from . import forms, selectors, services
-from .access import mfa_blocked, user_has_mfa
+from .access import mfa_blocked
 from .models import ClientPartnerSettings, PartnerApplication, PartnerProfile, Partnership
 
 
@@ -39,7 +39,7 @@ class OwnOrgMixin(OrgViewMixin):
 
 
 class PartnerMixin(OwnOrgMixin):
-    """Partner pages: the org must be an approved partner; SEC-2 MFA gate."""
+    """Partner pages: the org must be an approved partner."""
 
     def dispatch(self, request, *args, **kwargs):
         access = acting(request) if request.user.is_authenticated else None
@@ -47,11 +47,7 @@ class PartnerMixin(OwnOrgMixin):
             self.profile = selectors.access_partner_profile(access=access)
             if self.profile is None:
                 raise Http404
-            if self.profile.require_mfa and not user_has_mfa(request.user):
-                messages.warning(
-                    request, _("Your organization requires two-factor authentication. Set it up to continue.")
-                )
-                return redirect("mfa_activate_totp")
+            # SEC-2's MFA requirement is enforced for every manager page (`partners.access.partner_mfa_guard`).
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -72,9 +68,6 @@ class ConsoleView(OwnOrgMixin, View):
     def get(self, request):
         access = self.access
         profile = selectors.partner_profile_for(org=access.org)
-        if profile is not None and profile.require_mfa and not user_has_mfa(request.user):
-            messages.warning(request, _("Your organization requires two-factor authentication. Set it up to continue."))
-            return redirect("mfa_activate_totp")
         applications = selectors.applications_for(org=access.org)[:5]
         ctx = {"profile": profile, "applications": applications}
         if profile is not None:

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from clients.api import ErrorSerializer
 from clients.api_base import OrgScopedAPIView
 from clients.models import AccessToken
-from clients.tenancy import access_for, acting
+from clients.tenancy import access_for, access_refusal, acting
 from portal.api import Pagination
 
 from . import selectors, services
@@ -171,8 +171,10 @@ class TenderRequestCreateAPI(APIView):
         if not user or not user.is_authenticated:
             return None
         if isinstance(request.auth, AccessToken):
-            return access_for(user=user, org=request.auth.org)
-        return acting(request._request)
+            access = access_for(user=user, org=request.auth.org)
+        else:
+            access = acting(request._request)
+        return None if access_refusal(access) is not None else access  # as the HTML form (SEC-2)
 
     @doc(
         "Submit a quote request (TD-1, public). Visitors confirm by email: 201 with status awaiting_confirmation",

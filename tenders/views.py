@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
-from clients.tenancy import Access, acting
+from clients.tenancy import Access, access_refusal, acting
 from clients.views import form_add_violation
 from portal.errors import RuleViolation
 from portal.paging import page_without_count
@@ -51,7 +51,8 @@ def _member_access(request) -> Access | None:
     access = acting(request)
     if access is None or access.is_acting_for_client or not access.can("tenders.request"):
         return None
-    return access
+    # An org that refuses this person (SEC-2: MFA required) is not used: they request as a visitor.
+    return None if access_refusal(access) is not None else access
 
 
 def request_new(request):
