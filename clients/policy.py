@@ -60,7 +60,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 # by the collaborator right (PS-13) that grants them. Legal reps and administrators
 # of the partner hold every right; the partnership's scope narrows them further.
 PARTNER_RIGHT_CAPABILITIES: dict[str, frozenset[str]] = {
-    "view": frozenset({"org.view", "products.view"}),
+    # Not "org.view": the client's details and settings (register and VAT numbers, invoice note,
+    # terms) are never shown to partner people (PS-12); the banner names the client.
+    "view": frozenset({"products.view"}),
     "manage_products": frozenset({"products.manage"}),
     "order": frozenset({"orders.place"}),
     "billing": frozenset({"billing.view", "billing.pay"}),

@@ -251,3 +251,28 @@ def test_ps3_partner_accepts_client_invitation_from_the_page(client, world):
     assert response.status_code == 302
     p.refresh_from_db()
     assert p.status == "active"
+
+
+def test_ps12_client_details_and_settings_page_is_not_shown_to_a_partner_acting_for_it(client, world):
+    p = full(world)
+    world.client_org.vat_number = "CHE109322551"
+    world.client_org.save(update_fields=["vat_number"])
+    client.force_login(world.partner_rep)
+    assert client.post(reverse("partners:access_client", args=[p.pk])).status_code == 302
+
+    response = client.get(reverse("manager:org_detail"))
+
+    assert response.status_code == 404
+    assert "109.322.551" not in response.content.decode()
+    assert client.session[SESSION_ORG_KEY] == world.client_org.pk  # still acting for the client
+
+
+def test_ps12_client_org_resource_is_refused_to_a_partner_through_the_api(client, world):
+    full(world)
+    client.force_login(world.partner_rep)
+
+    response = client.get(f"/api/v1/orgs/{world.client_org.slug}/")
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "forbidden"
+    assert "vat_number" not in response.content.decode()

@@ -234,7 +234,7 @@ ROWS: list[Row] = [
     page("manager:notifications", "none", LOGGED_IN),
     page("manager:account", "none", LOGGED_IN),
     page("manager:audit", "client", CLIENT_ADMIN_ONLY),
-    page("manager:org_detail", "client", ANY_ORG),
+    page("manager:org_detail", "client", "V=login N,S=onboard CR,CA,CC=ok PR,PA,PY=404 L=404 PN,Q=ok"),
     page("manager:org_create", "none", LOGGED_IN),
     page("manager:org_edit", "client", CLIENT_ADMIN_ONLY),
     # PS-12: the client's members stay its own (PN and Q see their own org's members)
@@ -550,7 +550,11 @@ ROWS: list[Row] = [
     api(
         "api-org-detail",
         "client",
-        {"GET": API_C1_READ_ALL, "PATCH": "V=401 CR,CA=ok CC=403 PR,PA,PY=403 L=403 PN,Q,N,S=404"},
+        # PS-12: the client's details and settings are never shown to partner people.
+        {
+            "GET": "V=401 CR,CA,CC=ok PR,PA,PY=403 L=403 PN,Q,N,S=404",
+            "PATCH": "V=401 CR,CA=ok CC=403 PR,PA,PY=403 L=403 PN,Q,N,S=404",
+        },
         data={"PATCH": {"city": "Bern"}},
     ),
     api(
