@@ -378,7 +378,8 @@ def order_place(
             details={
                 "items": [{"type": i.product_type.slug, "period": i.period} for i in items],
                 "payer": payer.slug,
-                "invoice": invoice.number,
+                # The number only when the invoice is the client's own: a partner's invoice stays its own (PS-8).
+                **({"invoice": invoice.number} if payer.pk == client.pk else {}),
             },
         )
     return order

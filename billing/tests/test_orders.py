@@ -228,3 +228,34 @@ def test_bl3_renew_button_on_products_page(client, catalog):
     response = client.post(f"/manager/billing/products/{product.pk}/renew/", {"period": "1y"})
     assert response.status_code == 302
     assert Order.objects.get().kind == "renewal"
+
+
+def test_ps8_client_trail_names_the_paying_partner_but_not_its_invoice_number(client, catalog):
+    partner, partner_user = partner_org()
+    customer, _ = org_with_rep()
+    full(partner, customer, payment_method="partner_pays")
+    client.force_login(partner_user)
+
+    response = client.post(
+        f"/api/v1/orgs/{partner.slug}/orders/",
+        {"client": customer.slug, "items": [ITEM]},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201
+    invoice = Invoice.objects.get()
+    assert invoice.org == partner
+    event = AuditEvent.objects.get(action="order.placed", org=customer)
+    assert event.details["payer"] == partner.slug
+    assert "invoice" not in event.details
+    assert invoice.number not in str(event.details)
+
+
+def test_ps8_client_trail_keeps_the_number_of_the_clients_own_invoice(client, catalog):
+    org, user = org_with_rep()
+    client.force_login(user)
+
+    client.post(f"/api/v1/orgs/{org.slug}/orders/", {"items": [ITEM]}, content_type="application/json")
+
+    event = AuditEvent.objects.get(action="order.placed", org=org)
+    assert event.details["invoice"] == Invoice.objects.get(org=org).number
