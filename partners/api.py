@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from clients.api_base import OrgScopedAPIView
 from clients.models import Membership, Organization, ProductType
 from clients.selectors import verified_emails
-from portal.api import Pagination
+from portal.api import Pagination, id_field
 from portal.errors import InvalidInput, RuleViolation
 from portal.schema import paginated_schema, results_schema
 
@@ -233,7 +233,7 @@ class PartnershipInSerializer(serializers.Serializer):
     client_email = serializers.EmailField(required=False)
     partner = serializers.SlugField(required=False)
     access_level = serializers.ChoiceField(choices=Partnership.AccessLevel.choices)
-    product_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    product_ids = serializers.ListField(child=id_field(), required=False, default=list)
     payment_method = serializers.ChoiceField(
         choices=Partnership.PaymentMethod.choices, required=False, allow_null=True, default=None
     )
@@ -316,7 +316,7 @@ class PartnershipListAPI(_PartnershipScoped):
 
 class PartnershipPatchSerializer(serializers.Serializer):
     payment_method = serializers.ChoiceField(choices=Partnership.PaymentMethod.choices, required=False)
-    product_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    product_ids = serializers.ListField(child=id_field(), required=False)
     ends_on = serializers.DateField(required=False, allow_null=True)
 
 
@@ -352,7 +352,7 @@ class PartnershipDetailAPI(_PartnershipScoped):
 
 class AcceptSerializer(serializers.Serializer):
     access_level = serializers.ChoiceField(choices=Partnership.AccessLevel.choices, required=False)
-    product_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    product_ids = serializers.ListField(child=id_field(), required=False)
     payment_method = serializers.ChoiceField(choices=Partnership.PaymentMethod.choices, required=False, allow_null=True)
 
 

@@ -22,6 +22,7 @@ from clients.models import Membership, Organization, Product, Role
 from clients.selectors import verified_emails
 from clients.tenancy import Access
 from portal.errors import InvalidInput, NotAllowed, RuleViolation
+from portal.ids import possible_ids
 from portal.outbox import email_enqueue
 from portal.ratelimit import rate_limit_exceeded
 
@@ -121,8 +122,9 @@ def _clean_ids(product_ids) -> list[int]:
 
 
 def _client_products(*, client: Organization, product_ids: list[int]) -> list[Product]:
-    products = list(Product.objects.filter(org=client, pk__in=product_ids).select_related("product_type"))
-    if len(products) != len(product_ids):
+    wanted = list(dict.fromkeys(product_ids))
+    products = list(Product.objects.filter(org=client, pk__in=possible_ids(wanted)).select_related("product_type"))
+    if len(products) != len(wanted):
         raise InvalidInput(
             "invalid_product",
             _("One of the products does not belong to this client."),

@@ -289,6 +289,34 @@ def test_ps5_cannot_grant_another_orgs_product(world):
     assert exc.value.code == "invalid_product"
 
 
+def test_ps5_an_id_beyond_any_possible_product_is_refused_as_bad_input(world):
+    with pytest.raises(RuleViolation) as exc:
+        invite_partner(world, product_ids=[10**30])
+    assert exc.value.code == "invalid_product" and exc.value.status == 400
+    assert not Partnership.objects.exists()
+
+
+def test_ps5_api_refuses_an_out_of_range_product_id_with_a_field_error(client, world):
+    client.force_login(world.client_rep)
+
+    response = client.post(
+        f"/api/v1/orgs/{world.client_org.slug}/partnerships/",
+        {"partner": world.partner.slug, "access_level": "limited", "product_ids": [10**30]},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "product_ids.0": ["Ensure this value is less than or equal to 9223372036854775807."]
+    }
+    assert not Partnership.objects.exists()
+
+
+def test_ps5_a_product_named_twice_is_granted_once(world):
+    p = invite_partner(world, product_ids=[world.products[0].pk, world.products[0].pk])
+    assert p.requested_product_ids == [world.products[0].pk]
+
+
 # --- PS-6/PS-7: full access ---
 
 
