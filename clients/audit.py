@@ -51,6 +51,8 @@ ACTION_LABELS: dict[str, str] = {
     "token.revoked": _("API access token revoked"),
     # partners
     "partner.access": _("Partner opened the account"),
+    "partner.affiliate_enrolled": _("Enrolled in the affiliate program"),
+    "partner.affiliate_left": _("Left the affiliate program"),
     "partner.application_submitted": _("Partner application submitted"),
     "partner.application_approved": _("Partner application approved"),
     "partner.application_rejected": _("Partner application rejected"),
@@ -75,9 +77,11 @@ ACTION_LABELS: dict[str, str] = {
     "invoice.paid": _("Invoice paid"),
     "invoice.payment_failed": _("Invoice payment failed"),
     "invoice.credited": _("Credit note issued"),
+    "order.placed": _("Order placed"),
     "order.renewed": _("Product renewed"),
     "payout.requested": _("Payout requested"),
     "payout.paid": _("Payout settled"),
+    "payout.rejected": _("Payout rejected"),
     # tickets
     "support.code_lookup": _("Support code looked up by support staff"),
     "support.code_regenerated": _("Support code regenerated"),
