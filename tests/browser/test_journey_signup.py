@@ -90,6 +90,8 @@ def _signup_and_create_company(journey, lang: str) -> None:
     journey.check("org-detail", mobile=True)
     body = page.locator("main").inner_text()
     assert "CHE-116.281.710 MWST" in body, "the VAT number is shown formatted on the org page (ORG-2)"
+    journey.goto("/accounts/sessions/")  # SEC-3's sessions list: allauth's table, on a phone too
+    journey.check("sessions", mobile=True)
 
     org = Organization.objects.get(name=org_name)
     assert org.kind == "company"
