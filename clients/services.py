@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from portal.addresses import normalized_email
 from portal.errors import InvalidInput, RuleViolation
 from portal.outbox import email_enqueue
 from portal.ratelimit import rate_limit_exceeded
@@ -257,8 +258,8 @@ def member_invite(*, access: Access, email: str, role: str) -> MemberInvitation:
     role = _check_role(role)
     if role == Role.LEGAL_REPRESENTATIVE:
         access.require("members.appoint_legal_rep")
-    email = (email or "").strip().lower()
-    if not email or "@" not in email:
+    email = normalized_email(email)
+    if email is None:
         message = _("Enter a valid email address.")
         raise InvalidInput("invalid_email", message, fields={"email": [str(message)]})
     org = access.org

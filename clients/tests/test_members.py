@@ -45,6 +45,19 @@ def test_org6_invite_creates_pending_invitation_and_emails_absolute_link(org, le
     assert AuditEvent.objects.filter(action="member.invited", org=org).exists()
 
 
+@pytest.mark.parametrize(
+    "email",
+    ["a" * 300 + "@example.ch", "no-at-sign.example.ch", "two@@example.ch", "x@", "@example.ch", "   "],
+)
+def test_org6_invitation_to_an_impossible_address_is_refused_and_sends_nothing(org, legal_rep, access_of, email):
+    with pytest.raises(RuleViolation) as exc:
+        member_invite(access=access_of(legal_rep), email=email, role=Role.COLLABORATOR)
+
+    assert exc.value.code == "invalid_email" and exc.value.status == 400
+    assert not MemberInvitation.objects.exists()
+    assert not OutboxEmail.objects.exists()
+
+
 def test_org6_collaborator_cannot_invite(org, collaborator, access_of):
     with pytest.raises(NotAllowed):
         member_invite(access=access_of(collaborator), email="new@example.com", role=Role.COLLABORATOR)
