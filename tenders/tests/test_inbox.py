@@ -63,6 +63,15 @@ def test_td2_inbox_open_to_partner_admin(world, login):
     assert b"Project" in response.content
 
 
+def test_td2_inbox_shows_the_budget_range_as_the_request_does(world, login):
+    publish(budget_min="1000", budget_max="5000")
+
+    page = login(world.admin).get(INBOX).content.decode()
+
+    assert "CHF\u00a01,000.00 – CHF\u00a05,000.00" in page  # it showed "≤ CHF 5,000.00"
+    assert "≤" not in page
+
+
 def test_td2_request_detail_404_for_partner_not_receiving_it(world, login):
     tender = publish()  # web_hosting: not for Alpen IT
     assert login(world.other_rep).get(f"{INBOX}{tender.pk}/").status_code == 404

@@ -11,6 +11,7 @@ from tenders.models import TenderQuote, TenderRequest
 from tenders.tests.factories import SubscriptionFactory
 
 from .data import partner_with_rep
+from .helpers import DESKTOP, MOBILE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,6 +79,12 @@ def test_journey8_visitor_requests_quote_confirms_partner_quotes_visitor_accepts
     row = page.locator("main tr").filter(has_text=partner.name)
     assert row.count() == 1, "the quote is listed on the private page"
     assert "3,200.00" in row.inner_text(), f"the amount in the reader's format: {row.inner_text()!r}"
+    page.set_viewport_size(MOBILE)  # on a phone the quote's Accept button is on screen, not past a sideways scroll
+    try:
+        box = row.get_by_role("button", name="Accept").bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= MOBILE["width"], box
+    finally:
+        page.set_viewport_size(DESKTOP)
     page.once("dialog", lambda dialog: dialog.accept())
     row.get_by_role("button", name="Accept").click()
     page.wait_for_load_state()
