@@ -1,10 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.errors import RuleViolation
 
 from . import services
 from .models import (
+    AffiliateEnrollment,
     ClientPartnerSettings,
     CollaboratorRights,
     CommissionPlan,
@@ -122,3 +125,45 @@ class CollaboratorRightsAdmin(admin.ModelAdmin):
 class ClientPartnerSettingsAdmin(admin.ModelAdmin):
     list_display = ["client", "require_partner_mfa"]
     raw_id_fields = ["client"]
+
+
+class AffiliateEnrollmentForm(forms.ModelForm):
+    class Meta:
+        model = AffiliateEnrollment
+        fields = ["org"]
+
+    def clean_org(self):
+        org = self.cleaned_data["org"]
+        try:
+            services.affiliate_enrollment_check(org=org)
+        except RuleViolation as exc:
+            raise ValidationError(str(exc.message), code=exc.code) from exc
+        return org
+
+
+@admin.register(AffiliateEnrollment)
+class AffiliateEnrollmentAdmin(admin.ModelAdmin):
+    """PP-1/PP-2: staff enrol an org in the affiliate program or take it out; an enrollment
+    is never edited (a partner can't be enrolled, an enrolled org can't apply)."""
+
+    form = AffiliateEnrollmentForm
+    list_display = ["org", "enrolled_at", "enrolled_by"]
+    search_fields = ["org__name", "org__slug"]
+    raw_id_fields = ["org"]
+    readonly_fields = ["enrolled_at", "enrolled_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # Through the service (staff check, lock shared with the approval, audit event).
+        enrollment = services.affiliate_enroll(org=obj.org, by=request.user)
+        obj.pk, obj.enrolled_at, obj.enrolled_by = enrollment.pk, enrollment.enrolled_at, enrollment.enrolled_by
+        obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        services.affiliate_leave(enrollment=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.affiliate_leave(enrollment=obj, by=request.user)

@@ -47,6 +47,7 @@ class ApplicationOutSerializer(serializers.Serializer):
     org_name = serializers.CharField()
     status = serializers.ChoiceField(choices=PartnerApplication.Status.choices)
     register_number = serializers.CharField()
+    register_number_display = serializers.CharField()
     expected_yearly_volume = serializers.DecimalField(max_digits=12, decimal_places=2)
     currency = serializers.CharField()
     website = serializers.URLField()
@@ -103,6 +104,7 @@ def application_out(a: PartnerApplication) -> dict:
         "org_name": a.org.name,
         "status": a.status,
         "register_number": a.register_number,
+        "register_number_display": a.register_number_display,
         "expected_yearly_volume": str(a.expected_yearly_volume),
         "currency": a.currency,
         "website": a.website,

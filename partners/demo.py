@@ -20,6 +20,9 @@ except ImportError:  # pragma: no cover - clients demo missing
     PASSWORD = "demo-Passw0rd!"
 
 
+ALPINE_UID = "CHE287654328"  # CHE-287.654.328
+
+
 def _org(name: str, *, kind: str = "company", country: str = "CH", city: str = "") -> Organization:
     org = Organization.objects.filter(name=name).first()
     if org is None:
@@ -91,7 +94,7 @@ def seed(stdout) -> list[tuple[str, str, str]]:
         org=agency,
         status=PartnerApplication.Status.APPROVED,
         defaults={
-            "register_number": agency.register_number or "CHE-116.281.710",
+            "register_number": agency.register_number or "CHE116281710",
             "expected_yearly_volume": Decimal("12000"),
             "currency": "CHF",
             "website": "https://helvetia-web.example",
@@ -204,14 +207,22 @@ def seed(stdout) -> list[tuple[str, str, str]]:
         )
 
     # A submitted application from another company, waiting for staff.
+    # Its own UID (ORG-2: valid check digit, stored compact), on the org and on the application.
     alpine = _org("Alpine IT Solutions GmbH", city="Chur")
+    if not alpine.register_number:
+        alpine.register_number = ALPINE_UID
+        Organization.objects.filter(pk=alpine.pk).update(register_number=ALPINE_UID)
     peter = _user("peter.alpine@demo.example", "Peter Brunner")
     _member(alpine, peter, Role.LEGAL_REPRESENTATIVE)
+    # Demo databases seeded before carried Bäckerei Müller's UID on this application.
+    PartnerApplication.objects.filter(org=alpine, register_number__in=["CHE-109.322.551", "CHE109322551"]).update(
+        register_number=alpine.register_number
+    )
     if not PartnerApplication.objects.filter(org=alpine).exists():
         PartnerApplication.objects.create(
             org=alpine,
             submitted_by=peter,
-            register_number="CHE-109.322.551",
+            register_number=alpine.register_number,
             expected_yearly_volume=Decimal("4000"),
             currency="CHF",
             website="https://alpine-it.example",

@@ -13,18 +13,27 @@ LANGUAGE_CHOICES = [("de", "Deutsch"), ("fr", "Français"), ("it", "Italiano"), 
 
 def apply_violation(form: forms.Form, exc: RuleViolation) -> None:
     """Show a RuleViolation on the form: on its fields when named, else as a form error."""
-    placed = False
+    placed: list[str] = []
     for name, messages in (exc.fields or {}).items():
         if name in form.fields:
             for message in messages:
                 form.add_error(name, message)
-            placed = True
-    if not placed or exc.code not in ("invalid",):
+                placed.append(str(message))
+    # The summary on top, unless it only repeats what a field already says.
+    if not placed or (exc.code not in ("invalid",) and str(exc.message) not in placed):
         form.add_error(None, str(exc.message))
 
 
 class ApplicationForm(forms.Form):
-    register_number = forms.CharField(label=_("Commercial register number"), max_length=40)
+    register_number = forms.CharField(
+        label=_("Commercial register number"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "Your organization's number, as on its page: a Swiss UID (CHE-123.456.789), a French SIRET "
+            "or your country's equivalent."
+        ),
+    )
     website = forms.URLField(label=_("Your company's active website"), assume_scheme="https")
     expected_yearly_volume = forms.DecimalField(
         label=_("Expected yearly volume managed through the program"), max_digits=12, decimal_places=2, min_value=0

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from clients import identifiers
 from clients.models import Organization, Product, ProductType
 from portal.choices import ChoicesDisplayMixin
 
@@ -135,6 +136,13 @@ class PartnerApplication(ChoicesDisplayMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.org} ({self.get_status_display()})"
 
+    @property
+    def register_number_display(self) -> str:
+        """ORG-2: stored compact, shown formatted for the applying org's country."""
+        if not self.register_number:
+            return ""
+        return identifiers.format_register(self.register_number, self.org.country)
+
 
 class PartnerProfile(ChoicesDisplayMixin, models.Model):
     """One per approved partner org."""
@@ -186,6 +194,32 @@ class PartnerProfile(ChoicesDisplayMixin, models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+
+class AffiliateEnrollment(models.Model):
+    """PP-1/PP-2: an org enrolled in the affiliate program. Staff enrol orgs in the admin; an
+    enrolled org can't apply to the partner program, and a partner can't be enrolled."""
+
+    org = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="affiliate_enrollment", verbose_name=_("organization")
+    )
+    enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("enrolled by"),
+    )
+
+    class Meta:
+        verbose_name = _("affiliate enrollment")
+        verbose_name_plural = _("affiliate enrollments")
+        ordering = ["-enrolled_at", "-id"]
+
+    def __str__(self) -> str:
+        return str(self.org)
 
 
 def _partnership_expiry():

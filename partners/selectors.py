@@ -20,6 +20,7 @@ from clients.selectors import verified_emails
 from clients.tenancy import Access
 
 from .models import (
+    AffiliateEnrollment,
     ClientPartnerSettings,
     CollaboratorRights,
     CommissionPlan,
@@ -68,6 +69,11 @@ def _loaded_partner_profile(org: Organization) -> PartnerProfile | None:
 def access_is_approved_partner(*, access) -> bool:
     """`is_approved_partner` for the acting org, from the profile read once per request."""
     return access_partner_profile(access=access) is not None
+
+
+def is_affiliate(*, org: Organization | None) -> bool:
+    """PP-1: the org is enrolled in the affiliate program (so it can't be a partner)."""
+    return org is not None and AffiliateEnrollment.objects.filter(org=org).exists()
 
 
 def full_partnership_of(*, client: Organization) -> Partnership | None:
@@ -185,6 +191,18 @@ def legal_rep_orgs_of(*, user) -> QuerySet[Organization]:
     return Organization.objects.filter(memberships__user=user, memberships__role=Role.LEGAL_REPRESENTATIVE)
 
 
+def legal_rep_orgs_by_email(*, email: str) -> QuerySet[Organization]:
+    """The orgs where the person who owns `email` (their sign-in address or a verified one) is a
+    legal representative: the orgs on whose behalf they could accept a partner's invitation (PS-2)."""
+    from allauth.account.models import EmailAddress
+
+    email = (email or "").strip().lower()
+    owners = Q(memberships__user__email__iexact=email) | Q(
+        memberships__user__in=EmailAddress.objects.filter(email__iexact=email, verified=True).values("user_id")
+    )
+    return Organization.objects.filter(owners, memberships__role=Role.LEGAL_REPRESENTATIVE).distinct()
+
+
 def legal_reps_of(*, org: Organization):
     from portal.models import User
 
@@ -241,10 +259,38 @@ def attach_client_figures(*, partner: Organization, partnerships) -> None:
         p.figures_currency = row.get("currency", partner.currency)
 
 
+# PP-4: billing owns the invoices, so the rolling 12-month volume managed through the program is
+# billing's figure too. Billing registers a provider (in BillingConfig.ready), called as
+# `provider(partner=org)`, returning {"volume", "minimum", "currency", "percent", "reached"}
+# (billing.selectors.rolling_volume); without one the console shows no bar.
+_program_volume_providers: list = []
+
+
+def register_program_volume_provider(provider) -> None:
+    if provider not in _program_volume_providers:
+        _program_volume_providers.append(provider)
+
+
+def program_volume(*, partner: Organization) -> dict | None:
+    """PP-4: the partner's rolling 12-month volume against the minimum, from the first
+    registered provider that answers, or None when no app provides it."""
+    for provider in _program_volume_providers:
+        row = provider(partner=partner)
+        if row:
+            return row
+    return None
+
+
 def _count_of(qs: QuerySet, group: str) -> Coalesce:
     """COUNT(*) of a correlated queryset, as a scalar subquery (0 when none)."""
     counted = qs.order_by().values(group).annotate(n=Count("pk")).values("n")[:1]
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+# PS-16: the states a row of "clients under management" can be in (the list's State filter
+# offers these): a client's pending request, an active or an ended partnership. Declined,
+# withdrawn and expired invitations never became a client relationship.
+MANAGED_CLIENT_STATUSES = (Partnership.Status.PENDING, Partnership.Status.ACTIVE, Partnership.Status.ENDED)
 
 
 def managed_clients(*, access: Access, search: str = "", level: str = "", status: str = "", sort: str = "name"):
@@ -256,8 +302,7 @@ def managed_clients(*, access: Access, search: str = "", level: str = "", status
     """
     zero = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
     qs = (
-        Partnership.objects.filter(partner=access.from_org, client__isnull=False)
-        .exclude(status__in=[Partnership.Status.DECLINED, Partnership.Status.WITHDRAWN, Partnership.Status.EXPIRED])
+        Partnership.objects.filter(partner=access.from_org, client__isnull=False, status__in=MANAGED_CLIENT_STATUSES)
         .select_related("client")
         .annotate(
             # Correlated subqueries, not joins: PostgreSQL computes them for the page's rows
@@ -282,7 +327,7 @@ def managed_clients(*, access: Access, search: str = "", level: str = "", status
         qs = qs.filter(Q(client__name__icontains=search) | Q(client__slug__icontains=search))
     if level in Partnership.AccessLevel.values:
         qs = qs.filter(access_level=level)
-    if status in Partnership.Status.values:
+    if status in MANAGED_CLIENT_STATUSES:
         qs = qs.filter(status=status)
     orders = {
         "name": ["client__name"],

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from clients import identifiers
 from clients.audit import audit_record
 from clients.models import Membership, Organization, Product, Role
 from clients.selectors import verified_emails
@@ -28,6 +29,7 @@ from portal.ratelimit import rate_limit_exceeded
 
 from . import selectors
 from .models import (
+    AffiliateEnrollment,
     ClientPartnerSettings,
     CollaboratorRights,
     PartnerApplication,
@@ -189,6 +191,50 @@ def _unique_profile_slug(org: Organization) -> str:
     return slug
 
 
+def _register_key(number: str) -> str:
+    return "".join(ch for ch in (number or "") if ch.isalnum()).upper()
+
+
+def _application_register_number(*, org: Organization, register_number: str) -> str:
+    """PP-1/ORG-2: the applicant's commercial register number, validated for the org's country
+    (check digits, python-stdnum through `clients.identifiers`) and returned compact.
+
+    It identifies the applying company, so: left empty, it is the number the org has on file;
+    when the org has one on file, another number is refused (the org page is where it changes);
+    a number another org has on file, or has applied with, is refused."""
+    given = (register_number or "").strip()
+    if not given:
+        if org.register_number:
+            return org.register_number
+        message = _("Give your commercial register number.")
+        raise InvalidInput("invalid", message, fields={"register_number": [str(message)]})
+    try:
+        compact = identifiers.clean_register(given, org.country)
+    except identifiers.InvalidNumber as exc:
+        raise InvalidInput("invalid_register_number", str(exc), fields={"register_number": [str(exc)]}) from exc
+    if org.register_number:
+        if _register_key(compact) != _register_key(org.register_number):
+            message = _(
+                "This is not the register number of %(org)s (%(number)s). Apply with that number, or "
+                "correct it on your organization's page first."
+            ) % {"org": org.name, "number": org.register_number_display}
+            raise InvalidInput("register_number_mismatch", message, fields={"register_number": [str(message)]})
+        return org.register_number
+    taken = (
+        Organization.objects.filter(register_number__iexact=compact).exclude(pk=org.pk).exists()
+        or PartnerApplication.objects.filter(
+            register_number__iexact=compact,
+            status__in=[PartnerApplication.Status.SUBMITTED, PartnerApplication.Status.APPROVED],
+        )
+        .exclude(org=org)
+        .exists()
+    )
+    if taken:
+        message = _("This register number belongs to another organization. Give your own organization's number.")
+        raise InvalidInput("register_number_of_other_org", message, fields={"register_number": [str(message)]})
+    return compact
+
+
 @transaction.atomic
 def application_submit(
     *,
@@ -218,11 +264,17 @@ def application_submit(
         )
     if PartnerProfile.objects.filter(org=org).exists():
         raise RuleViolation("already_partner", _("This organization is already a partner."))
+    if selectors.is_affiliate(org=org):
+        raise _affiliate_enrolled_error()
     if PartnerApplication.objects.filter(org=org, status=PartnerApplication.Status.SUBMITTED).exists():
         raise RuleViolation("application_pending", _("This organization already has an application under review."))
     fields: dict[str, list[str]] = {}
-    if not (register_number or "").strip():
-        fields["register_number"] = [str(_("Give your commercial register number."))]
+    register_error = ""
+    try:
+        register = _application_register_number(org=org, register_number=register_number)
+    except InvalidInput as exc:
+        register, register_error = "", exc.code
+        fields.update(exc.fields)
     if not (website or "").strip():
         fields["website"] = [str(_("Give your company's active website."))]
     if currency not in MINIMUM_VOLUME:
@@ -245,7 +297,7 @@ def application_submit(
     if fields:
         missing_condition = any(name in fields for name in ACCEPTANCES)
         raise InvalidInput(
-            "condition_not_accepted" if missing_condition else "invalid",
+            "condition_not_accepted" if missing_condition else (register_error or "invalid"),
             _("Every condition of the partner program must be accepted.")
             if missing_condition
             else next(iter(fields.values()))[0],
@@ -263,7 +315,7 @@ def application_submit(
     application = PartnerApplication.objects.create(
         org=org,
         submitted_by=access.user,
-        register_number=register_number.strip(),
+        register_number=register,
         expected_yearly_volume=volume,
         currency=currency,
         website=website.strip(),
@@ -293,6 +345,49 @@ def _require_staff(user) -> None:
         raise RuleViolation("not_found", _("Not found."), status=404)
 
 
+def _affiliate_enrolled_error() -> RuleViolation:
+    return RuleViolation(
+        "affiliate_enrolled",
+        _(
+            "This organization is enrolled in the affiliate program, and an affiliate can't also be a partner. "
+            "Contact us to leave the affiliate program first."
+        ),
+    )
+
+
+def affiliate_enrollment_check(*, org: Organization) -> None:
+    """PP-1: a partner (approved or suspended) can't be enrolled in the affiliate program."""
+    if PartnerProfile.objects.filter(org=org).exists():
+        raise RuleViolation(
+            "partner_cannot_be_affiliate",
+            _("%(org)s is a partner, and a partner can't also be enrolled in the affiliate program.")
+            % {"org": org.name},
+        )
+    if selectors.is_affiliate(org=org):
+        message = _("%(org)s is already enrolled in the affiliate program.") % {"org": org.name}
+        raise RuleViolation("already_affiliate", message)
+
+
+@transaction.atomic
+def affiliate_enroll(*, org: Organization, by) -> AffiliateEnrollment:
+    """PP-1/PP-2: staff enrol an org in the affiliate program (from the Django admin)."""
+    _require_staff(by)
+    org = Organization.objects.select_for_update().get(pk=org.pk)  # the lock `application_approve` takes
+    affiliate_enrollment_check(org=org)
+    enrollment = AffiliateEnrollment.objects.create(org=org, enrolled_by=by)
+    audit_record(action="partner.affiliate_enrolled", org=org, actor=by, target=enrollment)
+    return enrollment
+
+
+@transaction.atomic
+def affiliate_leave(*, enrollment: AffiliateEnrollment, by) -> None:
+    """Staff take an org out of the affiliate program; it may then apply to be a partner."""
+    _require_staff(by)
+    org = enrollment.org
+    audit_record(action="partner.affiliate_left", org=org, actor=by, target=enrollment)
+    enrollment.delete()
+
+
 @transaction.atomic
 def application_approve(*, application: PartnerApplication, by) -> PartnerProfile:
     """PP-3: approval makes the org a partner with the default commission plan."""
@@ -300,10 +395,13 @@ def application_approve(*, application: PartnerApplication, by) -> PartnerProfil
     application = PartnerApplication.objects.select_for_update().get(pk=application.pk)
     if application.status != PartnerApplication.Status.SUBMITTED:
         raise RuleViolation("application_decided", _("This application has already been decided."))
+    # The org row is the lock shared with `affiliate_enroll`: never a partner and an affiliate.
+    org = Organization.objects.select_for_update().get(pk=application.org_id)
+    if selectors.is_affiliate(org=org):
+        raise _affiliate_enrolled_error()
     plan = selectors.default_commission_plan()
     if plan is None:
         raise RuleViolation("no_default_plan", _("Create a default commission plan first."))
-    org = application.org
     profile, _created = PartnerProfile.objects.update_or_create(
         org=org,
         defaults={
@@ -497,6 +595,41 @@ def _rate_limit_invitations(access: Access) -> None:
         raise RuleViolation("rate_limited", _("Too many invitations were sent recently. Try again later."), status=429)
 
 
+def _refuse_when_every_org_linked(*, partner: Organization, email: str) -> None:
+    """PS-2/PS-7: the invited person accepts on behalf of an org where they are a legal rep; when
+    every such org already has a pending or active partnership with this partner, acceptance
+    could only fail ("already a partnership"), so the invitation is refused now, naming what
+    exists. A person with no org yet (or one org still free) can be invited."""
+    orgs = list(selectors.legal_rep_orgs_by_email(email=email).exclude(pk=partner.pk).order_by("name"))
+    if not orgs:
+        return
+    existing = {
+        p.client_id: p
+        for p in Partnership.objects.filter(
+            partner=partner, client__in=orgs, status__in=[Partnership.Status.PENDING, Partnership.Status.ACTIVE]
+        )
+    }
+    if len(existing) < len(orgs):
+        return
+    if len(orgs) == 1:
+        org, p = orgs[0], existing[orgs[0].pk]
+        if p.is_active:
+            message = _("%(client)s is already your client. Open it from your clients under management.")
+        elif p.initiated_by == Partnership.Side.CLIENT:
+            message = _(
+                "%(client)s has already asked you to manage its products. Answer its request under Pending invitations."
+            )
+        else:
+            message = _("An invitation to %(client)s is already pending.")
+        message = message % {"client": org.name}
+    else:
+        message = _(
+            "Every organization this person represents already has a pending or active partnership "
+            "with you: %(clients)s."
+        ) % {"clients": ", ".join(org.name for org in orgs)}
+    raise RuleViolation("partnership_exists", message, partnerships=sorted(p.pk for p in existing.values()))
+
+
 @transaction.atomic
 def partnership_invite_client(
     *,
@@ -532,6 +665,7 @@ def partnership_invite_client(
         partner=access.org, client__isnull=True, invited_email=email, status=Partnership.Status.PENDING
     ).exists():
         raise RuleViolation("invitation_pending", _("An invitation to this address is already pending."))
+    _refuse_when_every_org_linked(partner=access.org, email=email)
     p = Partnership.objects.create(
         partner=access.org,
         client=None,
@@ -579,6 +713,28 @@ def partnership_invite_partner(
     if partner.pk == client.pk:
         raise InvalidInput("cannot_invite_self", _("An organization can't be its own partner."))
     access_level, payment_method = _check_level(access_level, payment_method)
+    # Before the level's own checks: with a partnership already there, "already has a full
+    # partner" or a product conflict would name the wrong problem.
+    if selectors.partnership_between(partner=partner, client=client) is not None:
+        raise RuleViolation(
+            "partnership_exists", _("You already have a pending or active partnership with this partner.")
+        )
+    if Partnership.objects.filter(
+        partner=partner,
+        client__isnull=True,
+        status=Partnership.Status.PENDING,
+        invited_email__in=verified_emails(user=access.user, access=access),
+    ).exists():
+        # PS-2 the other way round: the partner has already invited this person by email; two
+        # crossed invitations would leave one that can only fail when accepted.
+        raise RuleViolation(
+            "partnership_exists",
+            _(
+                "%(partner)s has already invited you. Accept its invitation under Pending invitations, "
+                "where you can also choose the access you grant."
+            )
+            % {"partner": partner.name},
+        )
     _rate_limit_invitations(access)
     ids = _clean_ids(product_ids)
     products: list[Product] = []
@@ -596,10 +752,6 @@ def partnership_invite_partner(
                 raise err
     elif selectors.full_partnership_of(client=client) is not None:
         raise _full_exists_error(client)
-    if selectors.partnership_between(partner=partner, client=client) is not None:
-        raise RuleViolation(
-            "partnership_exists", _("You already have a pending or active partnership with this partner.")
-        )
     try:
         with transaction.atomic():
             p = Partnership.objects.create(

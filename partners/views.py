@@ -73,6 +73,8 @@ class ConsoleView(OwnOrgMixin, View):
         if profile is not None:
             ctx["clients_count"] = selectors.active_clients_count(partner=access.org)
             ctx["to_review"] = selectors.partnerships_to_review(partner=access.org)
+            if access.can("cashback.view"):  # the revenue console's right: the volume is revenue data
+                ctx["volume"] = selectors.program_volume(partner=access.org)
         return render(request, "partners/console.html", ctx)
 
 
@@ -84,10 +86,11 @@ class ApplyView(OwnOrgMixin, View):
             "form": form,
             "applications": selectors.applications_for(org=self.access.org),
             "is_partner": selectors.access_is_approved_partner(access=self.access),
+            "is_affiliate": selectors.is_affiliate(org=self.access.org),
         }
 
     def get(self, request):
-        initial = {"register_number": self.access.org.register_number, "currency": self.access.org.currency}
+        initial = {"register_number": self.access.org.register_number_display, "currency": self.access.org.currency}
         return render(request, "partners/apply.html", self._ctx(forms.ApplicationForm(initial=initial)))
 
     def post(self, request):
@@ -205,7 +208,7 @@ class ClientsView(PartnerMixin, View):
                 "query_string": params.urlencode(),
                 "can_view_detail": access.can("partnerships.view"),
                 "levels": Partnership.AccessLevel.choices,
-                "statuses": [(s.value, s.label) for s in (Partnership.Status.ACTIVE, Partnership.Status.ENDED)],
+                "statuses": [(s.value, s.label) for s in selectors.MANAGED_CLIENT_STATUSES],
             },
         )
 
@@ -585,7 +588,10 @@ class EndDateView(OwnOrgMixin, View):
                     raise Http404
                 _flash(request, exc)
             else:
-                messages.success(request, _("The end date was saved."))
+                if form.cleaned_data["ends_on"] is None:
+                    messages.success(request, _("The end date was removed."))
+                else:
+                    messages.success(request, _("The end date was saved."))
         else:
             messages.error(request, _("Enter a valid date."))
         return redirect("partners:partnership_detail", pk=p.pk)

@@ -46,7 +46,7 @@ class ApplicationFactory(DjangoModelFactory):
         model = PartnerApplication
 
     org = factory.SubFactory(OrganizationFactory)
-    register_number = "CHE-116.281.710"
+    register_number = "CHE116281710"
     expected_yearly_volume = 5000
     currency = "CHF"
     website = "https://example.ch"

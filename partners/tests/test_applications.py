@@ -281,3 +281,238 @@ def test_pp6_non_partner_cannot_claim(client, company):
     _org, rep = company
     client.force_login(rep)
     assert client.post(reverse("partners:perk_claim")).status_code == 404
+
+
+# --- PP-1 / ORG-2: the register number ---
+
+
+def _form_data(**over):
+    data = {k: ("on" if v is True else v) for k, v in VALID.items()}
+    data.update(over)
+    return data
+
+
+def test_pp1_org2_invalid_siret_refused_naming_the_format(company):
+    org, rep = company
+    Organization.objects.filter(pk=org.pk).update(country="FR")
+    org.refresh_from_db()
+    with pytest.raises(RuleViolation) as exc:
+        services.application_submit(
+            access=access_for(user=rep, org=org), **{**VALID, "currency": "EUR", "register_number": "12345 not a siret"}
+        )
+    assert exc.value.code == "invalid_register_number" and exc.value.status == 400
+    assert "SIRET" in exc.value.fields["register_number"][0]
+    assert not PartnerApplication.objects.exists()
+    assert not OutboxEmail.objects.exists()
+
+
+def test_pp1_org2_uid_with_wrong_check_digit_refused(company):
+    org, rep = company
+    with pytest.raises(RuleViolation) as exc:
+        services.application_submit(
+            access=access_for(user=rep, org=org), **{**VALID, "register_number": "CHE-116.281.711"}
+        )
+    assert exc.value.code == "invalid_register_number"
+    assert not PartnerApplication.objects.exists()
+
+
+def test_pp1_org2_register_number_stored_compact(company):
+    org, rep = company
+    app = services.application_submit(access=access_for(user=rep, org=org), **VALID)
+    assert app.register_number == "CHE116281710"
+    assert app.register_number_display == "CHE-116.281.710"
+
+
+def test_pp1_org2_siret_of_fr_org_accepted_and_compacted(company):
+    org, rep = company
+    Organization.objects.filter(pk=org.pk).update(country="FR")
+    org.refresh_from_db()
+    app = services.application_submit(
+        access=access_for(user=rep, org=org), **{**VALID, "currency": "EUR", "register_number": "732 829 320 00074"}
+    )
+    assert app.register_number == "73282932000074"
+
+
+def test_pp1_register_number_defaults_to_the_orgs_own(company):
+    org, rep = company
+    Organization.objects.filter(pk=org.pk).update(register_number="CHE287654328")
+    org.refresh_from_db()
+    app = services.application_submit(access=access_for(user=rep, org=org), **{**VALID, "register_number": ""})
+    assert app.register_number == "CHE287654328"
+
+
+def test_pp1_register_number_other_than_the_orgs_own_refused(company):
+    org, rep = company
+    Organization.objects.filter(pk=org.pk).update(register_number="CHE287654328")
+    org.refresh_from_db()
+    with pytest.raises(RuleViolation) as exc:
+        services.application_submit(access=access_for(user=rep, org=org), **VALID)  # CHE-116.281.710
+    assert exc.value.code == "register_number_mismatch"
+    assert "CHE-287.654.328" in str(exc.value.message)
+    assert not PartnerApplication.objects.exists()
+
+
+def test_pp1_register_number_of_another_org_refused(company):
+    org, rep = company
+    OrganizationFactory(name="Bäckerei Müller GmbH", register_number="CHE109322551")
+    with pytest.raises(RuleViolation) as exc:
+        services.application_submit(
+            access=access_for(user=rep, org=org), **{**VALID, "register_number": "CHE-109.322.551"}
+        )
+    assert exc.value.code == "register_number_of_other_org"
+    assert not PartnerApplication.objects.exists()
+
+
+def test_pp1_html_invalid_register_number_is_a_form_error(client, company):
+    org, rep = company
+    client.force_login(rep)
+    response = client.post(reverse("partners:apply"), _form_data(register_number="12345 not a uid"))
+    assert response.status_code == 400
+    assert "CHE-123.456.789" in response.content.decode()  # the expected format is named
+    assert not PartnerApplication.objects.exists()
+
+
+def test_pp1_html_apply_form_prefilled_with_the_orgs_number_formatted(client, company):
+    org, rep = company
+    Organization.objects.filter(pk=org.pk).update(register_number="CHE287654328")
+    client.force_login(rep)
+    assert 'value="CHE-287.654.328"' in client.get(reverse("partners:apply")).content.decode()
+
+
+def test_pp1_api_invalid_register_number_400_error_shape(client, company):
+    org, rep = company
+    Organization.objects.filter(pk=org.pk).update(country="FR")
+    client.force_login(rep)
+    response = client.post(
+        f"/api/v1/orgs/{org.slug}/partner-application/",
+        {**VALID, "currency": "EUR", "register_number": "12345 not a siret"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_register_number" and "register_number" in error["fields"]
+    assert not PartnerApplication.objects.exists()
+
+
+def test_org2_staff_queue_shows_register_numbers_formatted(client, staff):
+    ApplicationFactory(org=OrganizationFactory(name="One AG"), register_number="CHE116281710")
+    client.force_login(staff)
+    page = client.get(reverse("partners:staff_queue")).content.decode()
+    assert "CHE-116.281.710" in page and "CHE116281710" not in page
+
+
+def test_pp1_demo_alpine_application_has_its_own_valid_uid():
+    import io
+
+    from stdnum.ch import uid
+
+    from clients import demo as clients_demo
+    from partners import demo
+
+    clients_demo.seed(io.StringIO())
+    demo.seed(io.StringIO())
+    app = PartnerApplication.objects.get(org__name="Alpine IT Solutions GmbH")
+    assert uid.is_valid(app.register_number) and app.register_number == app.org.register_number
+    assert not Organization.objects.filter(register_number=app.register_number).exclude(pk=app.org_id).exists()
+
+
+# --- PP-1: an affiliate can't also be a partner ---
+
+
+def test_pp1_affiliate_enrolled_org_application_refused(company, staff):
+    org, rep = company
+    services.affiliate_enroll(org=org, by=staff)
+    with pytest.raises(RuleViolation) as exc:
+        services.application_submit(access=access_for(user=rep, org=org), **VALID)
+    assert exc.value.code == "affiliate_enrolled" and exc.value.status == 409
+    assert not PartnerApplication.objects.exists()
+    assert not OutboxEmail.objects.exists()
+
+
+def test_pp1_api_affiliate_enrolled_org_application_409(client, company, staff):
+    org, rep = company
+    services.affiliate_enroll(org=org, by=staff)
+    client.force_login(rep)
+    response = client.post(f"/api/v1/orgs/{org.slug}/partner-application/", VALID, content_type="application/json")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "affiliate_enrolled"
+    assert not PartnerApplication.objects.exists()
+
+
+def test_pp1_html_apply_page_tells_an_affiliate_it_cannot_apply(client, company, staff):
+    org, rep = company
+    services.affiliate_enroll(org=org, by=staff)
+    client.force_login(rep)
+    page = client.get(reverse("partners:apply")).content.decode()
+    assert "enrolled in the affiliate program" in page and "Send the application" not in page
+
+
+def test_pp1_approval_refused_when_org_enrolled_after_applying(company, staff):
+    org, rep = company
+    app = services.application_submit(access=access_for(user=rep, org=org), **VALID)
+    services.affiliate_enroll(org=org, by=staff)
+    with pytest.raises(RuleViolation) as exc:
+        services.application_approve(application=app, by=staff)
+    assert exc.value.code == "affiliate_enrolled"
+    app.refresh_from_db()
+    assert app.status == "submitted" and not PartnerProfile.objects.filter(org=org).exists()
+
+
+def test_pp1_partner_cannot_be_enrolled_as_affiliate(world, staff):
+    from partners.models import AffiliateEnrollment
+
+    with pytest.raises(RuleViolation) as exc:
+        services.affiliate_enroll(org=world.partner, by=staff)
+    assert exc.value.code == "partner_cannot_be_affiliate"
+    assert not AffiliateEnrollment.objects.exists()
+
+
+def test_pp1_affiliate_enrollment_audited_and_staff_only(company, staff):
+    org, rep = company
+    with pytest.raises(RuleViolation):
+        services.affiliate_enroll(org=org, by=rep)
+    services.affiliate_enroll(org=org, by=staff)
+    assert selectors.is_affiliate(org=org)
+    assert AuditEvent.objects.filter(org=org, action="partner.affiliate_enrolled", actor=staff).exists()
+
+
+def test_pp1_admin_refuses_enrolling_a_partner(client, world):
+    from clients.tests.factories import UserFactory
+    from partners.models import AffiliateEnrollment
+
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:partners_affiliateenrollment_add"), {"org": world.partner.pk})
+    assert response.status_code == 200  # the form again, with the error
+    assert "a partner can" in response.content.decode()
+    assert not AffiliateEnrollment.objects.exists()
+
+
+def test_pp1_admin_enrolls_an_org(client, company):
+    from clients.tests.factories import UserFactory
+    from partners.models import AffiliateEnrollment
+
+    org, _rep = company
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:partners_affiliateenrollment_add"), {"org": org.pk})
+    assert response.status_code == 302
+    enrollment = AffiliateEnrollment.objects.get(org=org)
+    assert enrollment.enrolled_by == admin_user
+    assert AuditEvent.objects.filter(org=org, action="partner.affiliate_enrolled").exists()
+
+
+def test_pp3_staff_reject_form_requires_the_reason_and_confirms(client, staff):
+    """The reason is required in the form; the button's dialog (app.js, which checks the form first:
+    tests/browser/test_ux_confirm.py) and the server's confirmation step both ask before rejecting."""
+    import re
+
+    app = ApplicationFactory(org=OrganizationFactory(name="One AG"))
+    client.force_login(staff)
+    page = client.get(reverse("partners:staff_queue")).content.decode()
+    action = reverse("partners:staff_reject", args=[app.pk])
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}".*?</form>', page, re.S)
+    assert form is not None
+    assert 'data-confirm="Reject this application? The applicant is emailed the reason."' in form.group(0)
+    assert re.search(r'<textarea[^>]*name="reason"[^>]*required', form.group(0))
+    assert 'name="_confirm" value="partners.staff_reject"' in form.group(0)

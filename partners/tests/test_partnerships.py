@@ -746,3 +746,275 @@ def test_sec3_partner_invitations_are_rate_limited(world, acc, settings):
         )
     assert refused.value.code == "rate_limited" and refused.value.status == 429
     assert not Partnership.objects.filter(invited_email="c3@example.com").exists()
+
+
+# --- PS-2/PS-7: no invitation that could only fail when accepted ---
+
+
+def test_ps2_invite_refused_when_client_already_active_client(world):
+    active_full(world)
+    with pytest.raises(RuleViolation) as exc:
+        invite_client(world)
+    assert exc.value.code == "partnership_exists" and exc.value.status == 409
+    assert world.client_org.name in str(exc.value.message)
+    assert Partnership.objects.filter(invited_email=world.client_rep.email, status="pending").count() == 0
+    assert not OutboxEmail.objects.filter(template="partners/invitation_to_client").exists()
+
+
+def test_ps2_invite_refused_when_client_already_asked_this_partner(world):
+    invite_partner(world)
+    with pytest.raises(RuleViolation) as exc:
+        invite_client(world)
+    assert exc.value.code == "partnership_exists"
+    assert "Pending invitations" in str(exc.value.message)
+    assert Partnership.objects.count() == 1
+    assert not OutboxEmail.objects.filter(template="partners/invitation_to_client").exists()
+
+
+def test_ps2_invite_refused_by_a_verified_secondary_address_of_the_client_rep(world):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=world.client_rep, email="second@baeckerei.ch", verified=True)
+    active_full(world)
+    with pytest.raises(RuleViolation) as exc:
+        invite_client(world, client_email="Second@Baeckerei.ch")
+    assert exc.value.code == "partnership_exists"
+    assert not Partnership.objects.filter(status="pending").exists()
+
+
+def test_ps2_invite_allowed_when_the_person_represents_another_org_still_free(world):
+    from clients.models import Membership
+
+    active_full(world)
+    second = OrganizationFactory(name="Second GmbH")
+    Membership.objects.create(org=second, user=world.client_rep, role=Role.LEGAL_REPRESENTATIVE)
+    p = invite_client(world)
+    assert p.status == "pending"
+    accepted = services.partnership_accept(access=access_for(user=world.client_rep, org=second), partnership=p)
+    assert accepted.status == "active" and accepted.client == second
+
+
+def test_ps2_invite_allowed_after_the_partnership_ended(world):
+    p = active_full(world)
+    Partnership.objects.filter(pk=p.pk).update(status="ended")
+    assert invite_client(world).status == "pending"
+
+
+def test_ps2_html_invite_existing_client_shows_error_and_sends_nothing(client, world):
+    active_full(world)
+    client.force_login(world.partner_rep)
+    response = client.post(
+        reverse("partners:invite_client"),
+        {"client_email": world.client_rep.email, "access_level": "full", "payment_method": "client_pays"},
+    )
+    assert response.status_code == 400
+    assert "is already your client" in response.content.decode()
+    assert "The invitation was sent." not in response.content.decode()
+    assert not Partnership.objects.filter(status="pending").exists()
+    assert not OutboxEmail.objects.filter(template="partners/invitation_to_client").exists()
+
+
+def test_ps2_api_invite_existing_client_409(client, world):
+    invite_partner(world)
+    client.force_login(world.partner_rep)
+    response = client.post(
+        f"/api/v1/orgs/{world.partner.slug}/partnerships/",
+        {"client_email": world.client_rep.email, "access_level": "limited"},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "partnership_exists"
+    assert Partnership.objects.count() == 1
+    assert AuditEvent.objects.filter(org=world.partner, action="partnership.invited").count() == 1  # the client's
+
+
+def test_ps3_client_invite_refused_when_the_partner_already_invited_this_person(world):
+    invite_client(world)
+    with pytest.raises(RuleViolation) as exc:
+        invite_partner(world)
+    assert exc.value.code == "partnership_exists" and exc.value.status == 409
+    assert Partnership.objects.count() == 1
+    assert not OutboxEmail.objects.filter(template="partners/invitation_to_partner").exists()
+
+
+def test_ps3_client_invite_for_existing_full_partner_says_partnership_exists(world):
+    active_full(world)
+    with pytest.raises(RuleViolation) as exc:
+        invite_partner(world, access_level="full", payment_method="client_pays", product_ids=[])
+    assert exc.value.code == "partnership_exists"
+
+
+# --- PS-16: the State filter offers every state a row can be in ---
+
+
+def test_ps16_state_filter_offers_pending_active_and_ended(client, world):
+    client.force_login(world.partner_rep)
+    response = client.get(reverse("partners:clients"))
+    assert [value for value, _label in response.context["statuses"]] == ["pending", "active", "ended"]
+    assert '<option value="pending"' in response.content.decode()
+
+
+def test_ps16_state_filter_pending_lists_only_pending_requests(client, world):
+    invite_partner(world)  # the client's request, pending: a row of the list
+    ended_client = OrganizationFactory(name="Atelier Dupont SARL")
+    PartnershipFactory(partner=world.partner, client=ended_client, status="ended")
+    client.force_login(world.partner_rep)
+    page = client.get(reverse("partners:clients"), {"status": "pending"}).content.decode()
+    assert world.client_org.name in page and "Atelier Dupont" not in page
+    page = client.get(reverse("partners:clients"), {"status": "ended"}).content.decode()
+    assert "Atelier Dupont" in page and world.client_org.name not in page
+
+
+def test_ps16_declined_invitations_are_never_rows(world):
+    p = invite_partner(world)
+    services.partnership_decline(access=access_for(user=world.partner_rep, org=world.partner), partnership=p)
+    access = access_for(user=world.partner_rep, org=world.partner)
+    assert not selectors.managed_clients(access=access).exists()
+    assert not selectors.managed_clients(access=access, status="declined").exists()
+
+
+# --- PP-4: the console's volume bar, from the provider billing registers ---
+
+
+def test_pp4_console_shows_volume_bar_from_registered_provider(client, world, monkeypatch):
+    from decimal import Decimal
+
+    calls = []
+
+    def provider(*, partner):
+        calls.append(partner)
+        return {
+            "volume": Decimal("1500.00"),
+            "minimum": Decimal("2000"),
+            "currency": "CHF",
+            "percent": 75,
+            "reached": False,
+        }
+
+    monkeypatch.setattr(selectors, "_program_volume_providers", [provider])
+    client.force_login(world.partner_rep)
+    page = client.get(reverse("partners:console")).content.decode()
+    assert 'id="volume-progress"' in page and 'value="75"' in page
+    assert "Below the program minimum" in page
+    assert calls == [world.partner]
+
+
+def test_pp4_console_without_provider_has_no_volume_bar(client, world, monkeypatch):
+    monkeypatch.setattr(selectors, "_program_volume_providers", [])
+    client.force_login(world.partner_rep)
+    response = client.get(reverse("partners:console"))
+    assert response.status_code == 200 and "volume-progress" not in response.content.decode()
+
+
+def test_pp4_console_volume_hidden_from_collaborators(client, world, monkeypatch):
+    monkeypatch.setattr(selectors, "_program_volume_providers", [lambda *, partner: {"volume": 1, "percent": 1}])
+    client.force_login(world.partner_collab)
+    response = client.get(reverse("partners:console"))
+    assert response.status_code == 200 and "volume-progress" not in response.content.decode()
+
+
+# --- PS-15, PS-1: small page fixes ---
+
+
+def test_ps15_html_clearing_the_end_date_says_it_was_removed(client, world):
+    from datetime import date
+
+    p = active_full(world)
+    Partnership.objects.filter(pk=p.pk).update(ends_on=date.today() + timedelta(days=60))
+    client.force_login(world.client_rep)
+    response = client.post(reverse("partners:end_date", args=[p.pk]), {"ends_on": ""}, follow=True)
+    page = response.content.decode()
+    assert "The end date was removed." in page and "The end date was saved." not in page
+    p.refresh_from_db()
+    assert p.ends_on is None
+    assert AuditEvent.objects.filter(org=world.client_org, action="partnership.end_date_set").exists()
+
+
+def test_ps15_html_setting_the_end_date_says_it_was_saved(client, world):
+    p = active_full(world)
+    client.force_login(world.client_rep)
+    when = (timezone.localdate() + timedelta(days=60)).isoformat()
+    response = client.post(reverse("partners:end_date", args=[p.pk]), {"ends_on": when}, follow=True)
+    assert "The end date was saved." in response.content.decode()
+
+
+def test_ps1_ended_partnership_page_links_back_to_the_clients_list(client, world):
+    p = PartnershipFactory(partner=world.partner, client=world.client_org, status="ended")
+    client.force_login(world.partner_rep)
+    page = client.get(reverse("partners:partnership_detail", args=[p.pk])).content.decode()
+    assert f'href="{reverse("partners:clients")}"' in page and "Back to your clients" in page
+
+
+def test_ps1_ended_partnership_page_links_back_to_the_clients_partners(client, world):
+    p = PartnershipFactory(partner=world.partner, client=world.client_org, status="ended")
+    client.force_login(world.client_rep)
+    page = client.get(reverse("partners:partnership_detail", args=[p.pk])).content.decode()
+    assert f'href="{reverse("partners:partners")}"' in page and "Back to your partners" in page
+
+
+# --- NT-2: sentences of the partnership emails are separated (EN and ES) ---
+
+
+def _end_by_client(world):
+    p = active_full(world)
+    services.partnership_end(
+        access=access_for(user=world.client_rep, org=world.client_org), partnership=p, password="Tr0ub4dor&3-horse"
+    )
+    return OutboxEmail.objects.get(to=world.partner_rep.email, template="partners/ended")
+
+
+def test_ps11_ended_email_sentences_separated(world):
+    email = _end_by_client(world)
+    assert f"{world.client_org.name}. The client keeps" in email.body_text
+    assert f"{world.client_org.name}. The client keeps" in email.body_html
+
+
+def test_ps11_ended_email_sentences_separated_in_spanish(world):
+    world.partner_rep.language = "es"
+    world.partner_rep.save(update_fields=["language"])
+    email = _end_by_client(world)
+    assert email.language == "es"
+    assert f"{world.client_org.name}. El cliente conserva" in email.body_text
+    assert f"{world.client_org.name}. El cliente conserva" in email.body_html
+
+
+def _change_products(world):
+    p = active_limited(world)
+    services.partnership_set_products(
+        access=access_for(user=world.client_rep, org=world.client_org),
+        partnership=p,
+        product_ids=[world.products[1].pk],
+    )
+    return OutboxEmail.objects.get(to=world.partner_rep.email, template="partners/products_changed")
+
+
+def test_ps10_products_changed_email_sentences_separated(world):
+    email = _change_products(world)
+    assert f"{world.partner.name}. Added: site1.ch. Removed: site0.ch." in email.body_text
+    assert f"{world.partner.name}. Added: site1.ch. Removed: site0.ch." in email.body_html
+
+
+def test_ps10_products_changed_email_sentences_separated_in_spanish(world):
+    world.partner_rep.language = "es"
+    world.partner_rep.save(update_fields=["language"])
+    email = _change_products(world)
+    assert f"{world.partner.name}. Añadidos: site1.ch. Retirados: site0.ch." in email.body_text
+
+
+def test_ps2_accepted_emails_sentences_and_products_separated(world):
+    p = invite_client(world)
+    services.partnership_accept(
+        access=access_for(user=world.client_rep, org=world.client_org),
+        partnership=p,
+        access_level="limited",
+        product_ids=[world.products[0].pk, world.products[1].pk],
+    )
+    email = OutboxEmail.objects.get(to=world.partner_rep.email, template="partners/accepted_review")
+    assert "products: site0.ch, site1.ch." in email.body_text
+
+
+def test_ps2_accepted_as_asked_email_sentences_separated(world):
+    p = invite_client(world)
+    services.partnership_accept(access=access_for(user=world.client_rep, org=world.client_org), partnership=p)
+    email = OutboxEmail.objects.get(to=world.partner_rep.email, template="partners/accepted")
+    assert "client pays. Please review" in email.body_text

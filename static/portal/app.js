@@ -15,12 +15,18 @@
     }
     var c = e.target.closest ? e.target.closest("[data-confirm]") : null;
     if (c) {
+      var form = c.form || (c.closest ? c.closest("form") : null);
+      // A form the browser would refuse (a required reason left empty) says so first, not after the question.
+      if (form && form.checkValidity && !form.checkValidity()) {
+        e.preventDefault();
+        form.reportValidity();
+        return;
+      }
       if (!window.confirm(c.getAttribute("data-confirm"))) {
         e.preventDefault();
         return;
       }
       // Asked here: the server skips its own confirmation page (portal/confirm.py).
-      var form = c.form || (c.closest ? c.closest("form") : null);
       var done = form ? form.querySelector('input[name="_confirmed"]') : null;
       if (done) done.value = "1";
     }

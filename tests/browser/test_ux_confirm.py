@@ -68,3 +68,41 @@ def test_ux_confirm_member_removal_asks_first_without_and_with_javascript(journe
     assert not Membership.objects.filter(org=org, user=second).exists()
     journey.check("members-after-js-removal", mobile=True)
     journey.assert_pages_ok()
+
+
+def test_ux_confirm_staff_reject_says_the_reason_is_missing_before_asking(journey):
+    """PP-3: with the reason left empty, the browser says so and no "Reject this application?" dialog
+    comes first; with a reason, the dialog asks and the application is rejected."""
+    from partners.models import PartnerApplication
+    from partners.tests.factories import ApplicationFactory
+
+    from .data import person
+
+    applicant, _rep = org_with_rep("Bergbau Web GmbH", "rep@bergbau.example")
+    application = ApplicationFactory(org=applicant)
+    staff = person("staff@portal.example", "Sam Staff", is_staff=True)
+    page = journey.login(staff)
+    journey.goto("/manager/partners/staff/applications/")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    card = page.locator("main section.card").filter(has_text="Bergbau Web GmbH")
+
+    card.get_by_role("button", name="Reject").click()
+    page.wait_for_timeout(200)
+
+    assert dialogs == [], f"asked before the reason was given: {dialogs}"
+    assert card.locator("textarea[name=reason]").evaluate("el => !el.validity.valid")
+    application.refresh_from_db()
+    assert application.status == PartnerApplication.Status.SUBMITTED
+
+    card.locator("textarea[name=reason]").fill("The website is not active.")
+    with page.expect_navigation():
+        card.get_by_role("button", name="Reject").click()
+    page.wait_for_load_state("load")
+
+    assert dialogs == ["Reject this application? The applicant is emailed the reason."]
+    application.refresh_from_db()
+    assert application.status == PartnerApplication.Status.REJECTED
+    assert application.reason == "The website is not active."
+    journey.check("staff-queue-after-reject")
+    journey.assert_pages_ok()
