@@ -15,3 +15,9 @@ class BillingConfig(AppConfig):
             from .selectors import client_figures_for
 
             register(client_figures_for)
+        # PP-4: the partner console shows the rolling 12-month volume against the minimum.
+        register_volume = getattr(partner_selectors, "register_program_volume_provider", None)
+        if register_volume is not None:
+            from .selectors import rolling_volume
+
+            register_volume(rolling_volume)

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clients import identifiers
 from clients.models import Organization, Product, ProductType
 from portal.choices import ChoicesDisplayMixin
 
@@ -246,6 +247,12 @@ class Invoice(ChoicesDisplayMixin, models.Model):
     @property
     def is_credit_note(self) -> bool:
         return self.kind == self.Kind.CREDIT_NOTE
+
+    @property
+    def vat_number_display(self) -> str:
+        """The payer's VAT number as frozen on the invoice, formatted as the org page shows it
+        (`Organization.vat_number_display`), by the payer's country at issue."""
+        return identifiers.format_vat(self.vat_number, self.payer_country) if self.vat_number else ""
 
     @property
     def vat_percent(self) -> str:

@@ -53,10 +53,7 @@ def terms_for_order(
     limited = partner_selectors.limited_manager_of(product=product) if product is not None else None
     category = product_type.category
 
-    if full is None:
-        payer = client
-    else:
-        payer = full.partner if full.payment_method == PARTNER_PAYS else client
+    payer = _payer(client=client, full=full)
 
     if full is not None and by_partner and full.payment_method == PARTNER_PAYS:
         # The rebate at checkout: only a full partner that pays, ordering itself.
@@ -80,6 +77,16 @@ def terms_for_order(
         cashback_applies=managing is not None and rate > 0,
         ordered_by_partner=by_partner,
     )
+
+
+def _payer(*, client: Organization, full) -> Organization:
+    """PS-8: the full partner when it pays, otherwise the client."""
+    return full.partner if full is not None and full.payment_method == PARTNER_PAYS else client
+
+
+def payer_of(*, client: Organization) -> Organization:
+    """Who is invoiced for the client's orders and renewals (BL-4, PS-8), whatever the product."""
+    return _payer(client=client, full=partner_selectors.full_partnership_of(client=client))
 
 
 def may_order(*, access: Access, client: Organization) -> bool:

@@ -18,7 +18,7 @@ from clients.models import CHF_COUNTRIES, Organization, Product, ProductType
 from clients.tenancy import Access
 
 from . import partner_terms
-from .models import CashbackEntry, Invoice, InvoiceLine, Price, RevenueClient, RevenueMonth
+from .models import PERIOD_MONTHS, CashbackEntry, Invoice, InvoiceLine, Period, Price, RevenueClient, RevenueMonth
 
 ZERO = Decimal("0.00")
 
@@ -60,6 +60,29 @@ def products_visible_to(*, access: Access) -> QuerySet[Product]:
     """The acting org's products; a limited partnership narrows them to its grant (PS-4).
     Partners decides what a partnership's scope shows; billing only orders the list."""
     return partner_terms.products_visible_to(access=access).order_by("name", "id")
+
+
+def renewal_periods(*, client: Organization) -> dict[int, list[tuple[str, str]]]:
+    """BL-1/BL-4: per product type id, the periods (value, label), shortest first, that it is
+    sold for in the currency of whoever pays the client's renewals. One read of the price
+    list whatever the number of products (plus one to know the payer)."""
+    currency = partner_terms.payer_of(client=client).currency
+    periods: dict[int, list[str]] = defaultdict(list)
+    for type_id, period in Price.objects.filter(currency=currency).values_list("product_type_id", "period"):
+        periods[type_id].append(period)
+    return {
+        type_id: [(p, Period(p).label) for p in sorted(values, key=PERIOD_MONTHS.__getitem__)]
+        for type_id, values in periods.items()
+    }
+
+
+def products_with_renewal_periods(*, access: Access) -> list[Product]:
+    """The products page: the visible products, each with `renewal_periods` (maybe empty)."""
+    periods = renewal_periods(client=access.org)
+    products = list(products_visible_to(access=access))
+    for product in products:
+        product.renewal_periods = periods.get(product.product_type_id, [])
+    return products
 
 
 def invoices_visible_to(
@@ -402,23 +425,60 @@ def revenue_by_category(*, partner: Organization, currency: str) -> list[dict]:
 
 
 @dataclass(frozen=True)
+class CurrencyRevenue:
+    """One currency's part of the console: its chart, category table and 12-month volume."""
+
+    currency: str
+    months: list[MonthTotal]
+    by_category: list[dict]
+    volume: Decimal
+
+
+@dataclass(frozen=True)
 class RevenueOverview:
-    """The console's chart, category table and PP-4 volume, from one read of the summary."""
+    """The console's chart, category table and PP-4 volume, from one read of the summary.
+
+    `months`, `by_category` and `volume` (PP-4, against the minimum) are in the partner's
+    currency; `sections` has one entry per currency with figures, the partner's first (always
+    there), so that revenue invoiced in another currency (a EUR client of a CHF partner) is
+    shown in its own currency, never dropped and never added to the other (no conversion)."""
 
     months: list[MonthTotal]
     by_category: list[dict]
     volume: dict
+    sections: list[CurrencyRevenue]
 
 
 def revenue_overview(*, partner: Organization) -> RevenueOverview:
-    """BL-7 and PP-4 in the partner's currency over the rolling 12 months (issue 9: one query
-    for what took three)."""
-    month_list, rows = _month_category_rows(partner=partner, currency=partner.currency)
-    volume = sum((r["volume"] or ZERO for r in rows), ZERO)
+    """BL-7 and PP-4 over the rolling 12 months, per currency (issue 9: one query for what
+    took three, and for every currency)."""
+    month_list = _months_back(12)
+    rows = list(
+        RevenueMonth.objects.filter(partner=partner, month__gte=month_list[0], month__lte=month_list[-1])
+        .values("currency", "month", "category")
+        .annotate(cashback=Sum(CASHBACK_TOTAL), discounts=Sum("discounts"), volume=Sum("volume"))
+        .order_by()
+    )
+    by_currency: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_currency[r["currency"]].append(r)
+    sections = []
+    for currency in [partner.currency, *sorted(set(by_currency) - {partner.currency})]:
+        currency_rows = by_currency.get(currency, [])
+        section = CurrencyRevenue(
+            currency=currency,
+            months=_months_from(month_list, currency_rows),
+            by_category=_categories_from(currency_rows),
+            volume=_q(sum((r["volume"] or ZERO for r in currency_rows), ZERO)),
+        )
+        if currency == partner.currency or section.by_category:
+            sections.append(section)
+    own = sections[0]
     return RevenueOverview(
-        months=_months_from(month_list, rows),
-        by_category=_categories_from(rows),
-        volume=_minimum_status(currency=partner.currency, volume=volume),
+        months=own.months,
+        by_category=own.by_category,
+        volume=_minimum_status(currency=partner.currency, volume=own.volume),
+        sections=sections,
     )
 
 
@@ -445,19 +505,26 @@ def _client_row(row: dict) -> dict:
     }
 
 
-def _revenue_clients(*, partner: Organization, currency: str, names: bool = True) -> QuerySet:
-    """Largest volume first (index `revenue_client_top`), as dicts (no model instances: the
+def _revenue_clients(*, partner: Organization, currency: str | None = None, names: bool = True) -> QuerySet:
+    """A row per client and currency (`currency=None`: every currency, the partner's first),
+    largest volume first (index `revenue_client_top`), as dicts (no model instances: the
     console's page, the CSV's 10,000 rows), with the client's name unless `names=False`.
     The name is a subquery, not a join: the console's paginator counts the rows without it."""
-    qs = RevenueClient.objects.filter(partner=partner, currency=currency)
+    qs = RevenueClient.objects.filter(partner=partner)
+    order: list = ["-volume", "client_id"]
+    if currency is not None:
+        qs = qs.filter(currency=currency)
+    else:
+        order = [Case(When(currency=partner.currency, then=Value(0)), default=Value(1)), "currency", *order]
     if names:
         name = Organization.objects.filter(pk=OuterRef("client_id")).values("name")[:1]
         qs = qs.annotate(client_name=Subquery(name))
-    return qs.values(*_REVENUE_CLIENT_COLUMNS, *(["client_name"] if names else [])).order_by("-volume", "client_id")
+    return qs.values(*_REVENUE_CLIENT_COLUMNS, *(["client_name"] if names else [])).order_by(*order)
 
 
 def revenue_by_client(*, partner: Organization, currency: str | None = None) -> list[dict]:
-    """Per client: cashback earned, discounts received and total paid (PS-16 columns), by name.
+    """Per client and currency: cashback earned, discounts received and total paid (PS-16
+    columns), by name; every currency unless `currency` is given.
 
     `cashback_earned`: earned cashback net of reversals; `discounts_received`: the
     rebate on lines the partner paid for that client; `total_paid`: what was paid
@@ -465,26 +532,27 @@ def revenue_by_client(*, partner: Organization, currency: str | None = None) -> 
     Every client: the console pages it (`revenue_clients_page`), the CSV streams it and
     PS-16's list asks for its page's clients only (`client_figures_for`).
     """
-    qs = _revenue_clients(partner=partner, currency=currency or partner.currency)
+    qs = _revenue_clients(partner=partner, currency=currency)
     return sorted((_client_row(r) for r in qs), key=lambda r: r["client"])
 
 
 def _client_figures_rows(*, partner: Organization, client_ids: list[int]) -> list[dict]:
     """PS-16's figures for a page of clients: the list has the names, none joined here."""
-    qs = _revenue_clients(partner=partner, currency=partner.currency, names=False).filter(client_id__in=client_ids)
+    qs = _revenue_clients(partner=partner, names=False).filter(client_id__in=client_ids)
     return [_client_row(r) for r in qs]
 
 
-def revenue_clients_page(*, partner: Organization, currency: str, page: str | int | None = None):
-    """BL-7: one page of the by-client table, top clients by volume (names for that page only)."""
+def revenue_clients_page(*, partner: Organization, currency: str | None = None, page: str | int | None = None):
+    """BL-7: one page of the by-client table, a row per client and currency (the partner's
+    currency first), top clients by volume (names for that page only)."""
     paginator = Paginator(_revenue_clients(partner=partner, currency=currency), REVENUE_CLIENTS_PER_PAGE)
     current = paginator.get_page(page)
     current.object_list = [_client_row(r) for r in current.object_list]
     return current
 
 
-def revenue_clients_all(*, partner: Organization, currency: str) -> Iterator[dict]:
-    """Every client of the partner, largest volume first, read in chunks (the CSV export)."""
+def revenue_clients_all(*, partner: Organization, currency: str | None = None) -> Iterator[dict]:
+    """Every client of the partner (a row per currency), largest volume first, read in chunks (the CSV)."""
     for row in _revenue_clients(partner=partner, currency=currency).iterator(chunk_size=2000):
         yield _client_row(row)
 
@@ -576,7 +644,22 @@ def client_figures_for(*, partner: Organization, client_ids: list[int] | None = 
         if client_ids is None
         else _client_figures_rows(partner=partner, client_ids=client_ids)
     )
-    return {row["client_id"]: row for row in rows}
+    return _one_row_per_client(partner=partner, rows=rows)
+
+
+def _one_row_per_client(*, partner: Organization, rows: list[dict]) -> dict[int, dict]:
+    """PS-16 shows one set of figures per client, in the currency they were invoiced in (a EUR
+    client's in EUR, not CHF 0.00). A client with figures in two currencies (its payment method
+    changed from client pays to partner pays, or back) shows the partner's currency; the other
+    is under `other_currencies` ({currency: row}), as the list has one money column each."""
+    out: dict[int, dict] = {}
+    for row in sorted(rows, key=lambda r: (r["currency"] != partner.currency, r["currency"])):
+        first = out.get(row["client_id"])
+        if first is None:
+            out[row["client_id"]] = {**row, "other_currencies": {}}
+        else:
+            first["other_currencies"][row["currency"]] = row
+    return out
 
 
 def cashback_this_month(*, org: Organization, now: datetime | None = None) -> dict[str, dict[str, Decimal]]:

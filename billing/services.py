@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -97,6 +98,83 @@ def line_amounts(
     after_tier = Decimal(unit_price) * (1 - Decimal(tier_discount)) * quantity
     net = after_tier * (1 - Decimal(partner_discount))
     return money(after_tier), money(net)
+
+
+def line_discounts(
+    *, product_type: ProductType, terms: partner_terms.OrderTerms, hostings: int
+) -> tuple[Decimal, Decimal]:
+    """(tier discount, partner discount) of an order line: the BL-1 tier of web hosting for
+    `hostings` held by the payer (a new hosting counted), the PP-5 rebate when it applies."""
+    tier = Decimal("0")
+    if product_type.category == ProductType.Category.WEB_HOSTING:
+        tier = tier_discount_for(count=hostings)
+    return tier, terms.partner_rate if terms.discount_applies else Decimal("0")
+
+
+@dataclass(frozen=True)
+class PriceQuote:
+    """What the payer pays for a new product of a type for a period, VAT excluded: the same
+    figures `order_place` puts on the invoice line."""
+
+    period: str
+    label: str
+    public_price: Decimal
+    tier_discount: Decimal
+    partner_discount: Decimal
+    amount: Decimal
+
+    @property
+    def discounted(self) -> bool:
+        return self.amount != self.public_price
+
+
+@dataclass(frozen=True)
+class ShopQuote:
+    payer: Organization
+    currency: str
+    rows: list[tuple[ProductType, list[PriceQuote]]]
+
+
+def order_quote(*, access: Access, client: Organization, product_types: Iterable[ProductType]) -> ShopQuote:
+    """BL-1/BL-4/PP-5: the price of one new product of each type, per period sold in the
+    payer's currency, as `order_place` would invoice it now (who pays, tier, partner rebate).
+
+    `product_types` come with their prices prefetched (`selectors.catalog()`); the terms are
+    asked once per category (they depend on the category only, for a new product)."""
+    product_types = list(product_types)
+    payer = partner_terms.payer_of(client=client)
+    currency = payer.currency
+    hostings = None
+    terms_by_category: dict[str, partner_terms.OrderTerms] = {}
+    rows = []
+    for pt in product_types:
+        prices = [p for p in pt.prices.all() if p.currency == currency]
+        if not prices:
+            continue
+        if pt.category not in terms_by_category:
+            terms_by_category[pt.category] = partner_terms.terms_for_order(
+                client=client, ordered_by_access=access, product_type=pt
+            )
+        if hostings is None and pt.category == ProductType.Category.WEB_HOSTING:
+            hostings = hostings_held_by(payer=payer) + 1  # the new hosting counts itself
+        tier, partner_discount = line_discounts(
+            product_type=pt, terms=terms_by_category[pt.category], hostings=hostings or 0
+        )
+        quotes = []
+        for price in sorted(prices, key=lambda p: PERIOD_MONTHS[p.period]):
+            public, net = line_amounts(unit_price=price.amount, tier_discount=tier, partner_discount=partner_discount)
+            quotes.append(
+                PriceQuote(
+                    period=price.period,
+                    label=Period(price.period).label,
+                    public_price=money(price.amount),
+                    tier_discount=tier,
+                    partner_discount=partner_discount,
+                    amount=net,
+                )
+            )
+        rows.append((pt, quotes))
+    return ShopQuote(payer=payer, currency=currency, rows=rows)
 
 
 def vat_terms(*, payer: Organization) -> tuple[Decimal, bool, str]:
@@ -265,6 +343,61 @@ def _extend(start: date, period: str) -> date:
     return start + relativedelta(months=PERIOD_MONTHS[period])
 
 
+PRODUCT_NAME_MAX = Product._meta.get_field("name").max_length
+DOMAIN_MAX = 253  # RFC 1035: a domain name in ASCII (IDNA) form
+_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+# The catalog has no extension field: a domain type names its extension first, as ".ch domain".
+_TYPE_TLD = re.compile(r"^\s*\.([^\s.]+(?:\.[^\s.]+)*)\s")
+
+
+def domain_tld_of(product_type: ProductType) -> str:
+    """The extension a domain product type sells ("ch" for ".ch domain"), or "" when its name gives none."""
+    if product_type.category != ProductType.Category.DOMAIN:
+        return ""
+    match = _TYPE_TLD.match(f"{product_type.name} ")
+    return match.group(1).lower() if match else ""
+
+
+def _ascii_domain(name: str) -> str | None:
+    """`name` in IDNA ASCII form if it is a syntactically valid domain name, else None:
+    two labels or more of letters, digits and inner hyphens (1–63 characters each, IDN
+    labels through Python's IDNA codec), at most 253 characters, a top-level label that
+    is not all digits."""
+    try:
+        ascii_name = name.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
+    labels = ascii_name.split(".")
+    if len(ascii_name) > DOMAIN_MAX or len(labels) < 2 or labels[-1].isdigit():
+        return None
+    return ascii_name if all(_LABEL.match(label) for label in labels) else None
+
+
+def product_name_clean(*, product_type: ProductType, name: str) -> str:
+    """The name of a new product as stored: required, at most the model's length; for a
+    domain type, a valid domain name (lower case) ending in the type's extension."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("name_required", _("Give the new product a name."), fields={"name": [_("Required.")]})
+    if len(name) > PRODUCT_NAME_MAX:
+        message = _("The name has at most %(max)s characters.") % {"max": PRODUCT_NAME_MAX}
+        raise InvalidInput("name_too_long", message, fields={"name": [message]})
+    if product_type.category != ProductType.Category.DOMAIN:
+        return name
+    name = name.lower()
+    ascii_name = _ascii_domain(name)
+    if ascii_name is None:
+        message = _("Enter a valid domain name, such as example.ch.")
+        raise InvalidInput("invalid_domain", message, fields={"name": [message]})
+    tld = domain_tld_of(product_type)
+    if tld:
+        ascii_tld = _ascii_domain(f"x.{tld}")
+        if ascii_tld is None or not ascii_name.endswith(ascii_tld[1:]):
+            message = _("This domain must end in .%(tld)s, such as example.%(tld)s.") % {"tld": tld}
+            raise InvalidInput("wrong_domain_extension", message, fields={"name": [message]})
+    return name
+
+
 def order_place(
     *,
     access: Access,
@@ -282,11 +415,14 @@ def order_place(
         raise NotAllowed("not_allowed_to_order", _("You may not order or renew products for this organization."))
     if not items:
         raise InvalidInput("empty_order", _("Choose at least one product."), fields={"items": [_("Required.")]})
+    # New products' names as stored (checked, a domain lower-cased), on copies of the caller's items.
+    items = [
+        i if i.product is not None else replace(i, name=product_name_clean(product_type=i.product_type, name=i.name))
+        for i in items
+    ]
     for item in items:
         if item.period not in Period.values:
             raise InvalidInput("invalid_period", _("Unknown period."), fields={"period": [_("Unknown period.")]})
-        if item.product is None and not (item.name or "").strip():
-            raise InvalidInput("name_required", _("Give the new product a name."), fields={"name": [_("Required.")]})
         if item.product is not None and item.product.org_id != client.pk:
             raise RuleViolation("not_found", _("Not found."), status=404)
         if not item.product_type.active and item.product is None:
@@ -348,11 +484,9 @@ def order_place(
             OrderLine.objects.create(
                 order=order, product_type=item.product_type, product=product, name=product.name, period=item.period
             )
-            tier = Decimal("0")
-            if item.product_type.category == ProductType.Category.WEB_HOSTING:
-                if item.product is None:
-                    hostings += 1  # the new hosting counts itself
-                tier = tier_discount_for(count=hostings)
+            if item.product is None and item.product_type.category == ProductType.Category.WEB_HOSTING:
+                hostings += 1  # the new hosting counts itself
+            tier, partner_discount = line_discounts(product_type=item.product_type, terms=term, hostings=hostings)
             line_data.append(
                 LineData(
                     description=description,
@@ -360,7 +494,7 @@ def order_place(
                     period=item.period,
                     unit_price=unit_price,
                     tier_discount=tier,
-                    partner_discount=term.partner_rate if term.discount_applies else Decimal("0"),
+                    partner_discount=partner_discount,
                     client=client,
                     product=product,
                     managing_partner=term.managing_partner,

@@ -19,7 +19,7 @@ from portal.errors import RuleViolation
 from portal.paging import page_without_count
 
 from . import partner_terms, selectors, services
-from .models import Invoice, PaymentMethod, Period
+from .models import Invoice, PaymentMethod
 
 
 def org_edit_url() -> str:
@@ -35,30 +35,20 @@ class ShopView(OrgViewMixin, View):
     capability = "orders.place"
 
     def _context(self, **extra):
-        types = list(selectors.catalog())
-        payer = None
-        if types:
-            payer = partner_terms.terms_for_order(
-                client=self.access.org, ordered_by_access=self.access, product_type=types[0]
-            ).payer
-        currency = payer.currency if payer else self.access.org.currency
-        rows = []
-        for pt in types:
-            prices = [p for p in pt.prices.all() if p.currency == currency]
-            if prices:
-                rows.append({"type": pt, "prices": prices})
+        # The prices the payer will pay, computed as the order prices its invoice line (BL-4, PP-5).
+        quote = services.order_quote(access=self.access, client=self.access.org, product_types=selectors.catalog())
+        payer = quote.payer
+        rows = [{"type": pt, "prices": prices} for pt, prices in quote.rows]
         allowed = partner_terms.may_order(access=self.access, client=self.access.org)
         return {
             "rows": rows,
-            "currency": currency,
+            "currency": quote.currency,
             "payer": payer,
             "allowed": allowed,
-            "vat_prompt": payer is not None
-            and payer.pk == self.access.org.pk
+            "vat_prompt": payer.pk == self.access.org.pk
             and not self.access.is_acting_for_client
             and services.needs_vat_prompt(payer),
             "edit_url": org_edit_url(),
-            "periods": Period.choices,
             **extra,
         }
 
@@ -97,16 +87,13 @@ class ProductsView(OrgViewMixin, View):
     capability = "products.view"
 
     def get(self, request):
-        products = selectors.products_visible_to(access=self.access)
-        return render(
-            request,
-            "billing/products.html",
-            {
-                "products": products,
-                "can_renew": partner_terms.may_order(access=self.access, client=self.access.org),
-                "periods": Period.choices,
-            },
+        can_renew = partner_terms.may_order(access=self.access, client=self.access.org)
+        products = (
+            selectors.products_with_renewal_periods(access=self.access)
+            if can_renew
+            else selectors.products_visible_to(access=self.access)
         )
+        return render(request, "billing/products.html", {"products": products, "can_renew": can_renew})
 
 
 class ProductRenewView(OrgViewMixin, View):
@@ -295,22 +282,19 @@ class RevenueView(OrgViewMixin, View):
         org = self.access.org
         if self.access.is_acting_for_client or not selectors.access_is_partner(access=self.access):
             raise Http404
-        currency = org.currency
         overview = selectors.revenue_overview(partner=org)
-        months, by_category = overview.months, overview.by_category
         if self.fmt == "csv":
-            return self._csv(org=org, currency=currency, months=months, by_category=by_category)
+            return self._csv(org=org, sections=overview.sections)
         rebill = selectors.invoice_client_choices(access=self.access)
         return render(
             request,
             "billing/revenue.html",
             {
-                "months": months,
-                "clients_page": selectors.revenue_clients_page(
-                    partner=org, currency=currency, page=request.GET.get("page")
-                ),
-                "by_category": by_category,
-                "currency": currency,
+                "months": overview.months,
+                "sections": overview.sections,
+                "clients_page": selectors.revenue_clients_page(partner=org, page=request.GET.get("page")),
+                "by_category": overview.by_category,
+                "currency": org.currency,
                 "volume": overview.volume,
                 "has_rebill_clients": rebill.any,
                 "rebill_search": rebill.searching,
@@ -318,16 +302,26 @@ class RevenueView(OrgViewMixin, View):
             },
         )
 
-    def _csv(self, *, org, currency, months, by_category):
-        """Every client, streamed from the summary in chunks (a 10,000-client partner too)."""
+    def _csv(self, *, org, sections):
+        """Every client, streamed from the summary in chunks (a 10,000-client partner too);
+        each row in its own currency (months and categories per currency)."""
 
         def rows():
-            for m in months:
-                yield ["month", m.month.strftime("%Y-%m"), currency, m.cashback, m.discounts, m.volume]
-            for c in selectors.revenue_clients_all(partner=org, currency=currency):
-                yield ["client", c["client"], currency, c["cashback_earned"], c["discounts_received"], c["total_paid"]]
-            for c in by_category:
-                yield ["category", c["category"], currency, c["cashback"], c["discounts"], c["volume"]]
+            for s in sections:
+                for m in s.months:
+                    yield ["month", m.month.strftime("%Y-%m"), s.currency, m.cashback, m.discounts, m.volume]
+            for c in selectors.revenue_clients_all(partner=org):
+                yield [
+                    "client",
+                    c["client"],
+                    c["currency"],
+                    c["cashback_earned"],
+                    c["discounts_received"],
+                    c["total_paid"],
+                ]
+            for s in sections:
+                for c in s.by_category:
+                    yield ["category", c["category"], s.currency, c["cashback"], c["discounts"], c["volume"]]
 
         header = ["section", "key", "currency", "cashback", "discounts", "volume_or_paid"]
         return csv_response("revenue.csv", header, rows())

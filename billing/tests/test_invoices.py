@@ -146,3 +146,17 @@ def test_bl8_invoice_detail_page_and_download(client, catalog):
     assert download.status_code == 200
     assert download["Content-Disposition"] == f'attachment; filename="invoice-{invoice.number}.html"'
     assert "108.10" in download.content.decode()
+
+
+def test_bl8_invoice_shows_the_payer_vat_number_formatted_as_the_org_page(client, catalog):
+    org, user = org_with_rep(country="CH", vat_number="CHE116281710MWST")
+    invoice = _invoice(org)
+    client.force_login(user)
+
+    page = client.get(f"/manager/billing/invoices/{invoice.pk}/").content.decode()
+    download = client.get(f"/manager/billing/invoices/{invoice.pk}/download/").content.decode()
+
+    assert invoice.vat_number == "CHE116281710MWST"  # stored compact (ORG-2)
+    assert invoice.vat_number_display == org.vat_number_display == "CHE-116.281.710 MWST"
+    assert "CHE-116.281.710 MWST" in page and "CHE-116.281.710 MWST" in download
+    assert "CHE116281710MWST" not in page

@@ -160,7 +160,7 @@ class BillingMachine(RuleBasedStateMachine):
         """Every example starts with one order by a client, paid or not, so that there is
         something to pay, and often some cashback in a partner's balance to spend or withdraw."""
         access, client = self.orderer(key, by_partner=False)
-        item = services.OrderItem(product_type=ptype(slug), period="1y", name=f"first.{key.lower()}.example")
+        item = services.OrderItem(product_type=ptype(slug), period="1y", name=f"first.{key.lower()}.ch")
         invoice = services.order_place(access=access, client=client, items=[item]).invoices.get()
         if paid:
             services.invoice_pay(
@@ -175,7 +175,7 @@ class BillingMachine(RuleBasedStateMachine):
     )
     def order(self, key, by_partner, slug, period):
         access, client = self.orderer(key, by_partner)
-        item = services.OrderItem(product_type=ptype(slug), period=period, name=f"{slug}.{key.lower()}.example")
+        item = services.OrderItem(product_type=ptype(slug), period=period, name=f"{slug}.{key.lower()}.ch")
         name = f"order:{key}:{'partner' if by_partner else 'client'}"
         self.attempt(name, lambda: services.order_place(access=access, client=client, items=[item]))
 

@@ -291,3 +291,133 @@ def test_bl7_revenue_overview_is_the_month_category_and_volume_reads_in_one_quer
     assert overview.volume["volume"] == D("380.20")
     assert sum(m.volume for m in overview.months) == D("380.20")
     assert {c["category"] for c in overview.by_category}  # both orders' categories are there
+
+
+# --- a partner with figures in two currencies (a EUR client of a CHF partner) ---------------------
+
+
+@pytest.fixture
+def two_currencies(catalog):
+    """A CHF partner: a CHF client-pays client (347.20, cashback 86.80 pending) and a French
+    client whose hosting it manages (limited), renewed and paid in EUR (92.00, cashback 23.00)."""
+    from .factories import hosting, limited, renew
+
+    partner, partner_user = partner_org(name="Agency AG")
+    alpha, alpha_user = org_with_rep(name="Alpha AG")
+    full(partner, alpha)
+    order(own_access(alpha_user, alpha), alpha)
+    atelier, atelier_user = org_with_rep(name="Atelier SARL", country="FR")
+    site = hosting(atelier, name="atelier.fr")
+    limited(partner, atelier, [site])
+    invoice = renew(own_access(atelier_user, atelier), site).invoices.get()
+    services.invoice_pay(access=own_access(atelier_user, atelier), invoice=invoice, card_number=CARD)
+    return partner, partner_user, alpha, atelier
+
+
+def _client_row(page: str, name: str) -> str:
+    import re
+
+    return re.search(rf"<tr><td>{name}</td>(.*?)</tr>", page).group(1)
+
+
+def test_bl7_revenue_console_lists_a_client_in_the_currency_it_was_invoiced_in(client, two_currencies):
+    _partner, partner_user, _alpha, _atelier = two_currencies
+    client.force_login(partner_user)
+
+    page = client.get("/manager/billing/revenue/").content.decode()
+
+    assert "2 clients, largest volume first" in page
+    atelier = _client_row(page, "Atelier SARL")
+    assert "EUR\xa092.00" in atelier and "EUR\xa023.00" in atelier and "CHF" not in atelier
+    assert "CHF\xa0347.20" in _client_row(page, "Alpha AG")
+
+
+def test_bl7_revenue_overview_has_a_section_per_currency_the_partner_s_first(two_currencies):
+    partner, _u, _alpha, _atelier = two_currencies
+
+    overview = selectors.revenue_overview(partner=partner)
+
+    assert [s.currency for s in overview.sections] == ["CHF", "EUR"]
+    eur = overview.sections[1]
+    assert [(c["category"], c["volume"], c["cashback"]) for c in eur.by_category] == [
+        ("web_hosting", D("92.00"), D("23.00"))
+    ]
+    assert eur.months[-1].volume == D("92.00") and eur.volume == D("92.00")
+    assert overview.by_category == overview.sections[0].by_category  # the partner's currency
+    assert [(c["category"], c["volume"]) for c in overview.by_category] == [("web_hosting", D("347.20"))]
+
+
+def test_bl7_revenue_console_shows_chart_and_categories_per_currency(client, two_currencies):
+    _partner, partner_user, _alpha, _atelier = two_currencies
+    client.force_login(partner_user)
+
+    page = client.get("/manager/billing/revenue/").content.decode()
+
+    assert "Last 12 months (CHF)" in page and "Last 12 months (EUR)" in page
+    assert "Per category (CHF)" in page and "Per category (EUR)" in page
+    assert "EUR\xa023.00 / EUR\xa00.00" in page  # this month's EUR bar: cashback / discounts
+
+
+def test_pp4_volume_bar_counts_the_partner_currency_and_names_the_rest(client, two_currencies):
+    partner, partner_user, _alpha, _atelier = two_currencies
+    client.force_login(partner_user)
+
+    page = client.get("/manager/billing/revenue/").content.decode()
+    volume = selectors.revenue_overview(partner=partner).volume
+
+    assert (volume["currency"], volume["volume"]) == ("CHF", D("347.20"))
+    assert volume == selectors.rolling_volume(partner=partner)
+    assert "Also EUR\xa092.00 invoiced in another currency, not counted toward the CHF minimum." in page
+
+
+def test_bl7_revenue_csv_gives_every_row_its_own_currency(client, two_currencies):
+    _partner, partner_user, _alpha, _atelier = two_currencies
+    client.force_login(partner_user)
+
+    response = client.get("/manager/billing/revenue/export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+    assert ["client", "Atelier SARL", "EUR", "23.00", "0.00", "92.00"] in rows
+    assert ["category", "web_hosting", "EUR", "23.00", "0.00", "92.00"] in rows
+    assert ["category", "web_hosting", "CHF", "86.80", "0.00", "347.20"] in rows
+
+
+def test_ps16_client_figures_in_the_currency_the_client_was_invoiced_in(two_currencies):
+    partner, _u, alpha, atelier = two_currencies
+
+    page = selectors.client_figures_for(partner=partner, client_ids=[alpha.pk, atelier.pk])
+    every = selectors.client_figures_for(partner=partner)
+
+    for figures in (page, every):
+        row = figures[atelier.pk]
+        assert (row["currency"], row["cashback_earned"], row["total_paid"]) == ("EUR", D("23.00"), D("92.00"))
+        assert figures[alpha.pk]["currency"] == "CHF"
+
+
+def test_ps16_client_with_figures_in_two_currencies_shows_the_partner_s_and_keeps_the_other(catalog):
+    partner, partner_user = partner_org()
+    atelier, atelier_user = org_with_rep(name="Atelier SARL", country="FR")
+    partnership = full(partner, atelier)  # client pays: EUR invoices
+    order(own_access(atelier_user, atelier), atelier, slug="mail-pro", name="m1")
+    partnership.payment_method = "partner_pays"
+    partnership.save(update_fields=["payment_method"])
+    order(own_access(partner_user, atelier), atelier, slug="mail-pro", name="m2")  # the CHF partner pays
+
+    row = selectors.client_figures_for(partner=partner, client_ids=[atelier.pk])[atelier.pk]
+
+    assert (row["currency"], row["discounts_received"]) == ("CHF", D("6.60"))  # 33.00 × 20% (email)
+    assert row["other_currencies"]["EUR"]["volume"] == D("30.00")
+
+
+def test_pp4_partner_console_shows_the_volume_billing_computes(client, book):
+    partner, partner_user, _a, _b = book
+    client.force_login(partner_user)
+
+    response = client.get("/manager/partners/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    volume = selectors.rolling_volume(partner=partner)
+    assert 'id="volume-progress"' in page
+    assert f'value="{volume["percent"]}"' in page
+    assert "CHF\u00a0380.20 of the CHF\u00a02,000.00 minimum" in page

@@ -1,0 +1,158 @@
+"""BL-1/BL-4/PP-5: the shop shows the price the payer will pay (the order's own pricing), and
+the products page offers to renew only for the periods sold in the payer's currency."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from billing.models import Invoice, InvoiceLine, Order, Price
+from clients.models import Product
+
+from .factories import D, ProductFactory, full, hosting, org_with_rep, partner_org, ptype
+
+pytestmark = pytest.mark.django_db
+
+
+def _shown(response, slug: str, period: str) -> Decimal:
+    row = next(r for r in response.context["rows"] if r["type"].slug == slug)
+    return next(p.amount for p in row["prices"] if p.period == period)
+
+
+def _act_for(client, user, org) -> None:
+    client.force_login(user)
+    assert client.post("/manager/switch/", {"org": org.slug}).status_code == 302
+
+
+def test_bl4_shop_shows_the_partner_price_that_the_invoice_then_charges(client, catalog):
+    partner, partner_user = partner_org()
+    customer, _ = org_with_rep(name="Gasthaus AG")
+    full(partner, customer, payment_method="partner_pays")
+    _act_for(client, partner_user, customer)
+
+    page = client.get("/manager/billing/shop/")
+    shown = _shown(page, "web-hosting-pro", "1y")
+    response = client.post("/manager/billing/shop/", {"product_type": "web-hosting-pro", "name": "s", "period": "1y"})
+
+    assert page.status_code == 200 and response.status_code == 302
+    assert shown == D("260.40")  # 347.20 less the partner's 25% (PP-5)
+    line = InvoiceLine.objects.get()
+    assert line.invoice.org == partner and line.net_amount == shown
+
+
+def test_bl4_shop_says_the_partner_pays_and_shows_the_public_price_beside(client, catalog):
+    partner, partner_user = partner_org(name="Agency AG")
+    customer, _ = org_with_rep()
+    full(partner, customer, payment_method="partner_pays")
+    _act_for(client, partner_user, customer)
+
+    page = client.get("/manager/billing/shop/").content.decode()
+
+    assert "Invoiced to Agency AG (the partner pays, with its partner price)." in page
+    assert "CHF\xa0260.40" in page and "public price CHF\xa0347.20" in page
+    assert not Order.objects.exists()
+
+
+def test_bl4_shop_says_the_client_pays_when_its_partner_orders_for_it(client, catalog):
+    partner, partner_user = partner_org()
+    customer, _ = org_with_rep(name="Client Pays AG")
+    full(partner, customer, payment_method="client_pays")
+    _act_for(client, partner_user, customer)
+
+    page = client.get("/manager/billing/shop/")
+    shown = _shown(page, "mail-pro", "1y")
+    client.post("/manager/billing/shop/", {"product_type": "mail-pro", "name": "mail", "period": "1y"})
+
+    assert "Invoiced to Client Pays AG (the client pays)." in page.content.decode()
+    assert shown == D("33.00") == InvoiceLine.objects.get(invoice__org=customer).net_amount
+
+
+def test_bl1_shop_price_includes_the_hosting_tier_reached_with_the_new_hosting(client, catalog):
+    org, user = org_with_rep()
+    for i in range(4):
+        hosting(org, name=f"held{i}.ch")  # the new one is the 5th: the 10% tier
+    client.force_login(user)
+
+    shown = _shown(client.get("/manager/billing/shop/"), "web-hosting-pro", "1y")
+    client.post("/manager/billing/shop/", {"product_type": "web-hosting-pro", "name": "fifth", "period": "1y"})
+
+    assert shown == D("312.48")
+    assert Invoice.objects.get(org=org).lines.get().net_amount == shown
+
+
+def test_bl1_shop_offers_the_periods_sold_in_the_payer_currency_only(client, catalog):
+    org, user = org_with_rep()
+    client.force_login(user)
+
+    page = client.get("/manager/billing/shop/")
+
+    domain = next(r for r in page.context["rows"] if r["type"].slug == "domain-ch")
+    assert [p.period for p in domain["prices"]] == ["1y", "2y"]
+
+
+def _renew_options(page: str, product: Product) -> list[str]:
+    select = re.search(rf'<select id="renew-{product.pk}" name="period">(.*?)</select>', page, re.S)
+    return re.findall(r'<option value="(\w+)"', select.group(1)) if select else []
+
+
+def test_bl1_products_page_offers_only_the_periods_a_domain_is_sold_for(client, catalog):
+    org, user = org_with_rep()
+    domain = ProductFactory(org=org, product_type=ptype("domain-ch"), name="a.ch")
+    site = hosting(org)
+    client.force_login(user)
+
+    page = client.get("/manager/billing/products/").content.decode()
+
+    assert _renew_options(page, domain) == ["1y", "2y"]
+    assert _renew_options(page, site) == ["1m", "1y"]
+
+
+def test_bl1_products_page_periods_follow_the_payer_currency(client, catalog):
+    Price.objects.create(product_type=ptype("domain-ch"), period="1m", currency="EUR", amount=D("1.00"))
+    partner, _ = partner_org(country="CH")
+    french, french_user = org_with_rep(country="FR")
+    paid_for, paid_for_user = org_with_rep(country="FR")
+    full(partner, paid_for, payment_method="partner_pays")  # the CHF partner pays: CHF periods
+    mine = ProductFactory(org=french, product_type=ptype("domain-ch"), name="f.ch")
+    theirs = ProductFactory(org=paid_for, product_type=ptype("domain-ch"), name="p.ch")
+
+    client.force_login(french_user)
+    eur_page = client.get("/manager/billing/products/").content.decode()
+    client.force_login(paid_for_user)
+    chf_page = client.get("/manager/billing/products/").content.decode()
+
+    assert _renew_options(eur_page, mine) == ["1m", "1y", "2y"]
+    assert _renew_options(chf_page, theirs) == ["1y", "2y"]
+
+
+def test_bl1_products_page_without_a_price_offers_no_renewal(client, catalog):
+    org, user = org_with_rep()
+    Price.objects.filter(product_type=ptype("office-suite")).delete()
+    product = ProductFactory(org=org, product_type=ptype("office-suite"), name="office")
+    client.force_login(user)
+
+    page = client.get("/manager/billing/products/").content.decode()
+
+    assert _renew_options(page, product) == []
+    assert "Not available for renewal here: contact support." in page
+
+
+def test_bl1_products_page_query_count_is_flat_in_its_rows(client, catalog):
+    org, user = org_with_rep()
+    client.force_login(user)
+    slugs = ["domain-ch", "domain-com", "mail-pro", "kdrive-1tb", "web-hosting-basic"]
+
+    def count() -> int:
+        client.get("/manager/billing/products/")  # warm the session
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/manager/billing/products/").status_code == 200
+        return len(ctx)
+
+    ProductFactory(org=org, product_type=ptype("domain-ch"), name="first.ch")
+    one = count()
+    for i in range(20):
+        ProductFactory(org=org, product_type=ptype(slugs[i % len(slugs)]), name=f"p{i}.ch")
+
+    assert count() == one
