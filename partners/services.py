@@ -22,6 +22,7 @@ from clients.audit import audit_record
 from clients.models import Membership, Organization, Product, Role
 from clients.selectors import verified_emails
 from clients.tenancy import Access
+from portal.addresses import normalized_email
 from portal.errors import InvalidInput, NotAllowed, RuleViolation
 from portal.ids import possible_ids
 from portal.outbox import email_enqueue
@@ -643,10 +644,11 @@ def partnership_invite_client(
     _require_own_org(access)
     access.require("clients.add")
     _require_partner(access)
-    email = (client_email or "").strip().lower()
-    if "@" not in email:
+    email = normalized_email(client_email)
+    if email is None:
+        message = _("Enter a valid email address.") if (client_email or "").strip() else _("Required.")
         raise InvalidInput(
-            "invalid_email", _("Give the client's email address."), fields={"client_email": [str(_("Required."))]}
+            "invalid_email", _("Give the client's email address."), fields={"client_email": [str(message)]}
         )
     access_level, payment_method = _check_level(access_level, payment_method)
     _rate_limit_invitations(access)

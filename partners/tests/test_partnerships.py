@@ -1018,3 +1018,14 @@ def test_ps2_accepted_as_asked_email_sentences_separated(world):
     services.partnership_accept(access=access_for(user=world.client_rep, org=world.client_org), partnership=p)
     email = OutboxEmail.objects.get(to=world.partner_rep.email, template="partners/accepted")
     assert "client pays. Please review" in email.body_text
+
+
+@pytest.mark.parametrize("email", ["a" * 300 + "@example.ch", "no-at-sign.example.ch", "two@@example.ch", "x@"])
+def test_ps2_invitation_to_an_impossible_address_is_refused_and_sends_nothing(world, email):
+    with pytest.raises(RuleViolation) as exc:
+        invite_client(world, client_email=email)
+
+    assert exc.value.code == "invalid_email" and exc.value.status == 400
+    assert exc.value.fields == {"client_email": ["Enter a valid email address."]}
+    assert not Partnership.objects.exists()
+    assert not OutboxEmail.objects.exists()
