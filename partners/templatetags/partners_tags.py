@@ -51,6 +51,15 @@ def partners_todo(access) -> dict:
 
 
 @register.simple_tag
+def partner_invitations_for(user) -> list:
+    """Onboarding (a person with no org yet): partners' invitations sent to one of their addresses (PS-2),
+    answered once they have created the org they accept for."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(selectors.pending_invitations_for_user(user=user).order_by("-created_at")[:10])
+
+
+@register.simple_tag
 def partners_staff_todo(user) -> dict:
     """Staff dashboard: partner applications waiting for a decision (PP-3)."""
     return {"applications": selectors.applications_queue(user=user).count() if user.is_staff else 0}

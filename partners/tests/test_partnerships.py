@@ -1029,3 +1029,30 @@ def test_ps2_invitation_to_an_impossible_address_is_refused_and_sends_nothing(wo
     assert exc.value.fields == {"client_email": ["Enter a valid email address."]}
     assert not Partnership.objects.exists()
     assert not OutboxEmail.objects.exists()
+
+
+def test_ps2_person_without_an_org_is_told_of_a_partners_invitation_on_onboarding(client, world):
+    from clients.tests.factories import UserFactory
+
+    newcomer = UserFactory(email="new.client@example.ch")
+    invite_client(world, client_email="New.Client@example.ch")
+    client.force_login(newcomer)
+
+    response = client.get(reverse("manager:dashboard"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Partners waiting for you" in page
+    assert "Helvetia Web Agency AG offers to manage your products." in page
+    assert "Create your organization first" in page
+
+
+def test_ps2_onboarding_says_nothing_of_partners_when_none_invited_the_person(client, world):
+    from clients.tests.factories import UserFactory
+
+    client.force_login(UserFactory(email="someone@example.ch"))
+    invite_client(world, client_email="another@example.ch")
+
+    page = client.get(reverse("manager:dashboard")).content.decode()
+
+    assert "Partners waiting for you" not in page
