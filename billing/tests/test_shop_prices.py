@@ -156,3 +156,22 @@ def test_bl1_products_page_query_count_is_flat_in_its_rows(client, catalog):
         ProductFactory(org=org, product_type=ptype(slugs[i % len(slugs)]), name=f"p{i}.ch")
 
     assert count() == one
+
+
+def test_bl3_ordering_is_confirmed_first_without_javascript_and_nothing_is_issued_before(client, catalog):
+    """The order button asks (a dialog with JavaScript); without it the server's confirmation page asks."""
+    org, user = org_with_rep(name="Fragen AG")
+    client.force_login(user)
+    page = client.get("/manager/billing/shop/").content.decode()
+    assert 'data-confirm="Place this order? The invoice is issued at once, at the price shown."' in page
+    assert 'name="_confirm" value="billing.order"' in page
+
+    data = {"product_type": "web-hosting-pro", "name": "fragen.ch", "period": "1y", "_confirm": "billing.order"}
+    asked = client.post("/manager/billing/shop/", {**data, "_confirmed": ""})
+
+    assert asked.status_code == 200
+    assert "Place this order? The invoice is issued at once, at the price shown." in asked.content.decode()
+    assert not Order.objects.exists() and not Invoice.objects.exists()
+    done = client.post("/manager/billing/shop/", {**data, "_confirmed": "1"})
+    assert done.status_code == 302
+    assert Invoice.objects.filter(org=org).count() == 1

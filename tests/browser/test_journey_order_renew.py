@@ -36,13 +36,19 @@ def test_journey7_full_partner_orders_and_renews_client_pays_partner_sees_cashba
     row = page.locator("main tr").filter(has_text="Web Hosting Pro")
     row.get_by_label("Name (domain, site…)").fill("shop.baeckerei.ch")
     row.get_by_label("Period").select_option("1y")
-    row.get_by_role("button", name="Order").click()
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    with page.expect_navigation():
+        row.get_by_role("button", name="Order").click()
+    assert asked == ["Place this order? The invoice is issued at once, at the price shown."], asked
     journey.check("acting-ordered")
     assert Product.objects.filter(org=client, name="shop.baeckerei.ch").exists(), (
         f"the product is created in the client's org: {messages_text(page)!r}"
     )
     journey.goto("/manager/billing/products/")
-    page.locator("main tr").filter(has_text=hosting.name).get_by_role("button", name="Renew").click()
+    page.once("dialog", lambda dialog: dialog.accept())  # "Renew this product …? The invoice is issued at once."
+    with page.expect_navigation():
+        page.locator("main tr").filter(has_text=hosting.name).get_by_role("button", name="Renew").click()
     assert f"{hosting.name} renewed" in messages_text(page), messages_text(page)
     journey.check("acting-renewed")
     page.locator(".banner-acting").get_by_role("button", name="Leave").click()
