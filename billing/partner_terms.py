@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
+
 from clients.models import Organization, Product, ProductType
 from clients.tenancy import Access
 from partners import selectors as partner_selectors
@@ -99,16 +101,14 @@ def may_order(*, access: Access, client: Organization) -> bool:
     return True
 
 
-def hosting_orgs_paid_by(*, payer: Organization) -> list[int]:
-    """Orgs whose web hostings count for `payer`'s tier (BL-1): its own, and the
-    clients whose full partnership makes it pay."""
-    org_ids = [payer.pk]
+def hosting_orgs_paid_by(*, payer: Organization) -> Q:
+    """Orgs whose web hostings count for `payer`'s tier (BL-1), as a filter on `org_id`: its own,
+    and the clients whose full partnership makes it pay (a subquery: it read one partnership per
+    client, 10,000 queries for the benchmark's big partner)."""
+    orgs = Q(org_id=payer.pk)
     if partner_selectors.is_approved_partner(org=payer):
-        for client in partner_selectors.clients_of(partner=payer):
-            full = partner_selectors.full_partnership_of(client=client)
-            if full is not None and full.partner_id == payer.pk and full.payment_method == PARTNER_PAYS:
-                org_ids.append(client.pk)
-    return org_ids
+        orgs |= Q(org_id__in=partner_selectors.partner_pays_client_ids(partner=payer))
+    return orgs
 
 
 def is_partner(*, org: Organization) -> bool:

@@ -81,7 +81,7 @@ def tier_discount_for(*, count: int) -> Decimal:
 def hostings_held_by(*, payer: Organization) -> int:
     """Web hostings the payer holds or pays for (its own and its partner-pays clients')."""
     return Product.objects.filter(
-        org_id__in=partner_terms.hosting_orgs_paid_by(payer=payer),
+        partner_terms.hosting_orgs_paid_by(payer=payer),
         product_type__category=ProductType.Category.WEB_HOSTING,
         status=Product.Status.ACTIVE,
     ).count()

@@ -132,6 +132,17 @@ def clients_of(*, partner: Organization) -> QuerySet[Organization]:
     ).distinct()
 
 
+def partner_pays_client_ids(*, partner: Organization) -> QuerySet:
+    """The clients whose active full partnership makes this partner pay (PS-8): one indexed query as a
+    subquery of ids, not a partnership read per client (BL-1's web hosting tier counts their hostings)."""
+    return Partnership.objects.filter(
+        partner=partner,
+        status=Partnership.Status.ACTIVE,
+        access_level=Partnership.AccessLevel.FULL,
+        payment_method=Partnership.PaymentMethod.PARTNER_PAYS,
+    ).values_list("client_id", flat=True)
+
+
 def active_clients_count(*, partner: Organization) -> int:
     """How many clients the partner has now: its active partnerships, one per client at most
     (`partnership_one_open_per_pair`), counted from an index, not as DISTINCT organizations

@@ -175,3 +175,42 @@ def test_bl3_ordering_is_confirmed_first_without_javascript_and_nothing_is_issue
     done = client.post("/manager/billing/shop/", {**data, "_confirmed": "1"})
     assert done.status_code == 302
     assert Invoice.objects.filter(org=org).count() == 1
+
+
+def test_bl1_partner_shop_query_count_is_flat_in_the_clients_it_pays_for(client, catalog):
+    """The web hosting tier counts the hostings of every client the partner pays for: read as one
+    subquery, not a partnership per client (the big benchmark partner would have read 10,000)."""
+    partner, partner_user = partner_org()
+    client.force_login(partner_user)
+
+    def count() -> int:
+        client.get("/manager/billing/shop/")  # warm the session
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/manager/billing/shop/").status_code == 200
+        return len(ctx)
+
+    customer, _ = org_with_rep(name="Erster Kunde AG")
+    full(partner, customer, payment_method="partner_pays")
+    one = count()
+    for i in range(8):
+        other, _ = org_with_rep(name=f"Kunde {i} AG")
+        full(partner, other, payment_method="partner_pays")
+        hosting(other, name=f"site{i}.ch")
+
+    assert count() == one
+
+
+def test_bl1_tier_counts_the_hostings_of_clients_the_partner_pays_for_only(catalog):
+    from billing.services import hostings_held_by
+
+    partner, _user = partner_org()
+    paid_for, _ = org_with_rep(name="Bezahlt AG")
+    full(partner, paid_for, payment_method="partner_pays")
+    pays_itself, _ = org_with_rep(name="Selbstzahler AG")
+    full(partner, pays_itself, payment_method="client_pays")
+    hosting(partner, name="own.ch")
+    hosting(paid_for, name="paid-for.ch")
+    hosting(pays_itself, name="pays-itself.ch")
+
+    assert hostings_held_by(payer=partner) == 2
+    assert hostings_held_by(payer=pays_itself) == 1
