@@ -505,7 +505,9 @@ def _client_row(row: dict) -> dict:
     }
 
 
-def _revenue_clients(*, partner: Organization, currency: str | None = None, names: bool = True) -> QuerySet:
+def _revenue_clients(
+    *, partner: Organization, currency: str | None = None, names: bool = True, ordered: bool = True
+) -> QuerySet:
     """A row per client and currency (`currency=None`: every currency, the partner's first),
     largest volume first (index `revenue_client_top`), as dicts (no model instances: the
     console's page, the CSV's 10,000 rows), with the client's name unless `names=False`.
@@ -514,8 +516,14 @@ def _revenue_clients(*, partner: Organization, currency: str | None = None, name
     order: list = ["-volume", "client_id"]
     if currency is not None:
         qs = qs.filter(currency=currency)
-    else:
+    elif not ordered:
+        order = []
+    elif RevenueClient.objects.filter(partner=partner, currency__lt=partner.currency).exists():
+        # A currency sorts before the partner's (a EUR partner with CHF figures): sorted, the partner's first.
         order = [Case(When(currency=partner.currency, then=Value(0)), default=Value(1)), "currency", *order]
+    else:
+        # The partner's currency sorts first (every CHF partner): in index order, no sort of every client.
+        order = ["currency", *order]
     if names:
         name = Organization.objects.filter(pk=OuterRef("client_id")).values("name")[:1]
         qs = qs.annotate(client_name=Subquery(name))
@@ -538,7 +546,7 @@ def revenue_by_client(*, partner: Organization, currency: str | None = None) -> 
 
 def _client_figures_rows(*, partner: Organization, client_ids: list[int]) -> list[dict]:
     """PS-16's figures for a page of clients: the list has the names, none joined here."""
-    qs = _revenue_clients(partner=partner, names=False).filter(client_id__in=client_ids)
+    qs = _revenue_clients(partner=partner, names=False, ordered=False).filter(client_id__in=client_ids)
     return [_client_row(r) for r in qs]
 
 

@@ -421,3 +421,46 @@ def test_pp4_partner_console_shows_the_volume_billing_computes(client, book):
     assert 'id="volume-progress"' in page
     assert f'value="{volume["percent"]}"' in page
     assert "CHF\u00a0380.20 of the CHF\u00a02,000.00 minimum" in page
+
+
+def _summary_rows(partner, rows) -> None:
+    from billing.models import RevenueClient
+
+    for name, currency, volume in rows:
+        client_org, _ = org_with_rep(name=name)
+        RevenueClient.objects.create(partner=partner, client=client_org, currency=currency, volume=D(volume))
+
+
+def test_bl7_console_by_client_in_index_order_when_the_partners_currency_sorts_first(db):
+    """A CHF partner's clients are read in the summary index's order (no sort of every client:
+    the console's growth from 100 to 10,000 clients); its CHF rows come first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    partner, _user = partner_org(name="Swiss Agency AG")
+    _summary_rows(partner, [("Euro Small", "EUR", "900"), ("Chf Small", "CHF", "10"), ("Chf Big", "CHF", "500")])
+
+    with CaptureQueriesContext(connection) as ctx:
+        page = selectors.revenue_clients_page(partner=partner)
+
+    assert [(r["client"], r["currency"]) for r in page] == [
+        ("Chf Big", "CHF"),
+        ("Chf Small", "CHF"),
+        ("Euro Small", "EUR"),
+    ]
+    rows_query = [q["sql"] for q in ctx.captured_queries if "client_name" in q["sql"]]
+    assert len(rows_query) == 1 and "CASE" not in rows_query[0]
+
+
+def test_bl7_console_by_client_puts_a_eur_partners_currency_first_too(db):
+    partner, _user = partner_org(name="Agence SARL", country="FR")
+    assert partner.currency == "EUR"
+    _summary_rows(partner, [("Chf Big", "CHF", "900"), ("Euro Small", "EUR", "10"), ("Euro Big", "EUR", "500")])
+
+    page = selectors.revenue_clients_page(partner=partner)
+
+    assert [(r["client"], r["currency"]) for r in page] == [
+        ("Euro Big", "EUR"),
+        ("Euro Small", "EUR"),
+        ("Chf Big", "CHF"),
+    ]
