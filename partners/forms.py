@@ -106,6 +106,11 @@ class AcceptForm(LevelFormMixin):
     def __init__(self, *args, products, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["products"].queryset = products
+        if not products.exists():  # an empty list of boxes, then "choose at least one product", said nothing
+            self.fields["products"].help_text = _(
+                "Your organization has no product yet. Limited access manages chosen products: accept with "
+                "full access, or order a product first and accept then."
+            )
 
 
 class ProductsForm(forms.Form):

@@ -1056,3 +1056,33 @@ def test_ps2_onboarding_says_nothing_of_partners_when_none_invited_the_person(cl
     page = client.get(reverse("manager:dashboard")).content.decode()
 
     assert "Partners waiting for you" not in page
+
+
+def test_ps2_accepting_with_no_product_to_grant_says_so_before_the_refusal(client, world):
+    from clients.models import Product
+
+    client.force_login(world.partner_rep)
+    client.post(
+        reverse("partners:invite_client"),
+        {"client_email": world.client_rep.email, "access_level": "limited"},
+    )
+    p = Partnership.objects.get()
+    Product.objects.filter(org=world.client_org).delete()
+    client.force_login(world.client_rep)
+
+    page = client.get(reverse("partners:accept", args=[p.pk])).content.decode()
+
+    assert "Your organization has no product yet." in page
+    assert "accept with full access, or order a product first" in page
+
+
+def test_ps2_accept_page_says_nothing_of_missing_products_when_there_are_some(client, world):
+    client.force_login(world.partner_rep)
+    client.post(reverse("partners:invite_client"), {"client_email": world.client_rep.email, "access_level": "limited"})
+    p = Partnership.objects.get()
+    client.force_login(world.client_rep)
+
+    page = client.get(reverse("partners:accept", args=[p.pk])).content.decode()
+
+    assert world.products[0].name in page
+    assert "Your organization has no product yet." not in page
