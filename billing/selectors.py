@@ -356,15 +356,21 @@ def _window(months: int = 12) -> tuple[date, date]:
     return month_list[0], month_list[-1]
 
 
-def _month_category_rows(*, partner: Organization, currency: str, months: int = 12) -> tuple[list[date], list[dict]]:
-    """The rolling window's months and its summary rows by (month, category): one query,
-    from which the chart, the category table and the 12-month volume are all summed."""
+def _month_category_rows(
+    *, partner: Organization, currency: str | None, months: int = 12
+) -> tuple[list[date], list[dict]]:
+    """The rolling window's months and its summary rows by (month, category), and by currency
+    when `currency` is None: one query, from which the chart, the category table and the
+    12-month volume are all summed."""
     month_list = _months_back(months)
+    qs = RevenueMonth.objects.filter(partner=partner, month__gte=month_list[0], month__lte=month_list[-1])
+    keys = ["month", "category"]
+    if currency is None:
+        keys.insert(0, "currency")
+    else:
+        qs = qs.filter(currency=currency)
     rows = list(
-        RevenueMonth.objects.filter(
-            partner=partner, currency=currency, month__gte=month_list[0], month__lte=month_list[-1]
-        )
-        .values("month", "category")
+        qs.values(*keys)
         .annotate(cashback=Sum(CASHBACK_TOTAL), discounts=Sum("discounts"), volume=Sum("volume"))
         .order_by()
     )
@@ -452,13 +458,7 @@ class RevenueOverview:
 def revenue_overview(*, partner: Organization) -> RevenueOverview:
     """BL-7 and PP-4 over the rolling 12 months, per currency (issue 9: one query for what
     took three, and for every currency)."""
-    month_list = _months_back(12)
-    rows = list(
-        RevenueMonth.objects.filter(partner=partner, month__gte=month_list[0], month__lte=month_list[-1])
-        .values("currency", "month", "category")
-        .annotate(cashback=Sum(CASHBACK_TOTAL), discounts=Sum("discounts"), volume=Sum("volume"))
-        .order_by()
-    )
+    month_list, rows = _month_category_rows(partner=partner, currency=None)
     by_currency: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_currency[r["currency"]].append(r)
