@@ -24,7 +24,7 @@ from clients.selectors import verified_emails
 from clients.tenancy import Access
 from portal.addresses import normalized_email
 from portal.errors import InvalidInput, NotAllowed, RuleViolation
-from portal.ids import possible_ids
+from portal.ids import MAX_ID
 from portal.outbox import email_enqueue
 from portal.ratelimit import rate_limit_exceeded
 
@@ -113,21 +113,26 @@ def _check_level(access_level: str, payment_method: str | None) -> tuple[str, st
 
 
 def _clean_ids(product_ids) -> list[int]:
+    """Ids sent by a form or the API, once each; one that can't be an id (not a number, or beyond
+    what an id column holds: a database error, not a miss, on SQLite) is bad input."""
     out: set[int] = set()
     for value in product_ids or []:
         try:
-            out.add(int(value))
+            number = int(value)
         except (TypeError, ValueError):
+            number = 0
+        if not 0 < number <= MAX_ID:
             raise InvalidInput(
                 "invalid_product", _("Unknown product."), fields={"product_ids": [str(_("Unknown product."))]}
             )
+        out.add(number)
     return sorted(out)
 
 
 def _client_products(*, client: Organization, product_ids: list[int]) -> list[Product]:
-    wanted = list(dict.fromkeys(product_ids))
-    products = list(Product.objects.filter(org=client, pk__in=possible_ids(wanted)).select_related("product_type"))
-    if len(products) != len(wanted):
+    """`product_ids` as `_clean_ids` gives them."""
+    products = list(Product.objects.filter(org=client, pk__in=product_ids).select_related("product_type"))
+    if len(products) != len(product_ids):
         raise InvalidInput(
             "invalid_product",
             _("One of the products does not belong to this client."),
