@@ -428,6 +428,15 @@ class PartnershipCancelAPI(_PartnershipActionAPI):
 # PS-16 clients, directory profile, PP-6 perk, PS-13 collaborator rights, SEC-2 settings
 
 
+class OtherFiguresSerializer(serializers.Serializer):
+    """A client's figures in a currency other than the row's (invoiced in two currencies)."""
+
+    currency = serializers.CharField()
+    revenue_earned = serializers.DecimalField(max_digits=12, decimal_places=2)
+    discounts_received = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total_paid = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
 class ClientRowSerializer(serializers.Serializer):
     partnership = serializers.IntegerField()
     client = serializers.SlugField()
@@ -442,6 +451,7 @@ class ClientRowSerializer(serializers.Serializer):
     discounts_received = serializers.DecimalField(max_digits=12, decimal_places=2)
     total_paid = serializers.DecimalField(max_digits=12, decimal_places=2)
     currency = serializers.CharField()
+    other_currencies = OtherFiguresSerializer(many=True)
 
 
 def _partner_only(access) -> None:
@@ -480,6 +490,15 @@ class ClientsAPI(_OwnOrgScoped):
                 "discounts_received": str(p.discounts_received),
                 "total_paid": str(p.total_paid),
                 "currency": p.figures_currency,
+                "other_currencies": [
+                    {
+                        "currency": o["currency"],
+                        "revenue_earned": str(o["revenue_earned"]),
+                        "discounts_received": str(o["discounts_received"]),
+                        "total_paid": str(o["total_paid"]),
+                    }
+                    for o in p.other_figures
+                ],
             }
             for p in rows
         ]

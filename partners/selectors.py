@@ -268,6 +268,17 @@ def attach_client_figures(*, partner: Organization, partnerships) -> None:
         p.discounts_received = row.get("discounts_received", Decimal("0"))
         p.total_paid = row.get("total_paid", Decimal("0"))
         p.figures_currency = row.get("currency", partner.currency)
+        # A client invoiced in two currencies (its payment method changed) has its figures in
+        # the other one too: shown under the first, never added to it.
+        p.other_figures = [
+            {
+                "currency": currency,
+                "revenue_earned": other.get("cashback_earned", Decimal("0")),
+                "discounts_received": other.get("discounts_received", Decimal("0")),
+                "total_paid": other.get("total_paid", Decimal("0")),
+            }
+            for currency, other in sorted((row.get("other_currencies") or {}).items())
+        ]
 
 
 # PP-4: billing owns the invoices, so the rolling 12-month volume managed through the program is

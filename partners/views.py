@@ -263,6 +263,21 @@ def _clients_csv_rows(batch, *, partner):
             p.figures_currency,
             p.accepted_at.date().isoformat() if p.accepted_at else "",
         ]
+        for other in p.other_figures:  # the client's figures in another currency: a row of their own
+            yield [
+                p.client.name,
+                p.client.slug,
+                p.access_level,
+                p.payment_method or "",
+                p.status,
+                p.client_products_count if p.is_full else p.products_count,
+                p.users_count,
+                other["revenue_earned"],
+                other["discounts_received"],
+                other["total_paid"],
+                other["currency"],
+                p.accepted_at.date().isoformat() if p.accepted_at else "",
+            ]
 
 
 class PendingView(OwnOrgMixin, View):

@@ -409,6 +409,60 @@ def test_ps16_client_with_figures_in_two_currencies_shows_the_partner_s_and_keep
     assert row["other_currencies"]["EUR"]["volume"] == D("30.00")
 
 
+@pytest.fixture
+def two_currency_client(catalog):
+    """A CHF partner's FR client invoiced in EUR (client pays), then in CHF (the partner pays)."""
+    partner, partner_user = partner_org()
+    atelier, atelier_user = org_with_rep(name="Atelier SARL", country="FR")
+    partnership = full(partner, atelier)
+    order(own_access(atelier_user, atelier), atelier, slug="mail-pro", name="m1")
+    partnership.payment_method = "partner_pays"
+    partnership.save(update_fields=["payment_method"])
+    order(own_access(partner_user, atelier), atelier, slug="mail-pro", name="m2")
+    return partner, partner_user, atelier
+
+
+def test_ps16_clients_page_shows_a_client_s_figures_in_its_other_currency_too(client, two_currency_client):
+    _partner, partner_user, _atelier = two_currency_client
+    client.force_login(partner_user)
+
+    response = client.get("/manager/partners/clients/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "CHF\xa06.60" in page  # discounts received on the partner's CHF invoice (33.00 × 20%)
+    assert '<span class="muted">EUR\xa00.00</span>' in page  # the EUR invoice: client pays, unpaid
+
+
+def test_ps16_clients_csv_has_a_row_per_currency_of_a_client(client, two_currency_client):
+    _partner, partner_user, _atelier = two_currency_client
+    client.force_login(partner_user)
+
+    response = client.get("/manager/partners/clients/?format=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+    atelier = [r for r in rows if r[0] == "Atelier SARL"]
+    assert response.status_code == 200
+    assert [(r[7], r[8], r[9], r[10]) for r in atelier] == [
+        ("0.00", "6.60", "0.00", "CHF"),
+        ("0.00", "0.00", "0.00", "EUR"),
+    ]
+
+
+def test_ps16_clients_api_lists_a_client_s_other_currencies(client, two_currency_client):
+    partner, partner_user, _atelier = two_currency_client
+    client.force_login(partner_user)
+
+    response = client.get(f"/api/v1/orgs/{partner.slug}/clients/")
+
+    row = response.json()["results"][0]
+    assert response.status_code == 200
+    assert (row["currency"], row["discounts_received"]) == ("CHF", "6.60")
+    assert row["other_currencies"] == [
+        {"currency": "EUR", "revenue_earned": "0.00", "discounts_received": "0.00", "total_paid": "0.00"}
+    ]
+
+
 def test_pp4_partner_console_shows_the_volume_billing_computes(client, book):
     partner, partner_user, _a, _b = book
     client.force_login(partner_user)
