@@ -122,7 +122,8 @@ def seed(stdout) -> list[tuple[str, str, str]]:
             initiated_by="partner",
             invited_email="hans.mueller@demo.example",
             invited_by=anna,
-            accepted_at=now,
+            created_at=now - timedelta(days=240),  # a client for some months, not since today
+            accepted_at=now - timedelta(days=238),
         )
 
     # Limited client with two granted products.
@@ -141,7 +142,8 @@ def seed(stdout) -> list[tuple[str, str, str]]:
             status="active",
             initiated_by="client",
             invited_by=User.objects.filter(email="claire.dupont@demo.example").first(),
-            accepted_at=now,
+            created_at=now - timedelta(days=96),
+            accepted_at=now - timedelta(days=95),
             accepted_by=anna,
         )
     for product in atelier_products:
