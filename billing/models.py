@@ -512,6 +512,9 @@ class PayoutRequest(ChoicesDisplayMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.org} {self.amount} {self.currency} ({self.status})"
 
+    def audit_repr(self) -> str:
+        return f"{self.org} {self.currency} {self.amount}"
+
 
 class RevenueMonth(models.Model):
     """BL-7/PP-4 summary: a partner's figures per currency, month and category (issue 9).

@@ -10,6 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from .models import AuditEvent, Organization
 
 
+def target_snapshot(target: models.Model) -> str:
+    """The target as the audit trail keeps it: its names, in no language. A model whose `str()`
+    holds a translated or coded state ("Alpine IT (Submitted)") gives `audit_repr()` instead, since
+    the event is read later, in the reader's language; the kind of target is named at display time
+    (`AuditEvent.target_label`)."""
+    audit_repr = getattr(target, "audit_repr", None)
+    return str(audit_repr() if callable(audit_repr) else target)
+
+
 def audit_record(
     *,
     action: str,
@@ -26,7 +35,7 @@ def audit_record(
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        target_repr=str(target)[:300] if target is not None else "",
+        target_repr=target_snapshot(target)[:300] if target is not None else "",
         details=details or {},
     )
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -98,6 +100,9 @@ class Membership(ChoicesDisplayMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.user} @ {self.org} ({self.role})"
 
+    def audit_repr(self) -> str:
+        return f"{self.user} @ {self.org}"
+
 
 def _invitation_token() -> str:
     return secrets.token_urlsafe(32)
@@ -177,6 +182,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def target_label(self) -> str:
+        """The target in the reader's language: its kind (the model's verbose name) and the names
+        recorded with the event ("Partnership: Helvetia Web Agency AG → Bäckerei Müller GmbH")."""
+        if not self.target_repr:
+            return ""
+        try:
+            model = apps.get_model(self.target_type)
+        except (LookupError, ValueError):
+            return self.target_repr
+        return f"{capfirst(model._meta.verbose_name)}: {self.target_repr}"
 
     @property
     def action_label(self) -> str:

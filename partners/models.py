@@ -136,6 +136,9 @@ class PartnerApplication(ChoicesDisplayMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.org} ({self.get_status_display()})"
 
+    def audit_repr(self) -> str:
+        return str(self.org)
+
     @property
     def register_number_display(self) -> str:
         """ORG-2: stored compact, shown formatted for the applying org's country."""
@@ -329,6 +332,9 @@ class Partnership(ChoicesDisplayMixin, models.Model):
     def __str__(self) -> str:
         client = self.client.name if self.client_id else self.invited_email
         return f"{self.partner} → {client} ({self.access_level}, {self.status})"
+
+    def audit_repr(self) -> str:
+        return f"{self.partner} → {self.client.name if self.client_id else self.invited_email}"
 
     @property
     def is_active(self) -> bool:

@@ -72,6 +72,9 @@ class SupportPlan(models.Model):
     def __str__(self) -> str:
         return f"{self.org} — {self.get_level_display()}"
 
+    def audit_repr(self) -> str:
+        return str(self.org)
+
     @property
     def is_premium(self) -> bool:
         return self.level in (self.Level.PRO, self.Level.BUSINESS)
@@ -137,6 +140,9 @@ class SupportAccessGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org} — {', '.join(self.services)} ({self.get_duration_display()})"
+
+    def audit_repr(self) -> str:
+        return f"{self.org} — {', '.join(self.services)}"
 
     @property
     def services(self) -> list[str]:

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clients.models import MemberInvitation, Role
+from clients.models import AuditEvent, MemberInvitation, Role
 from clients.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,8 +73,6 @@ def _audit_events(org, n: int) -> None:
 
     from django.utils import timezone
 
-    from clients.models import AuditEvent
-
     now = timezone.now()
     AuditEvent.objects.bulk_create(
         AuditEvent(org=org, action="org.updated", created_at=now - timedelta(minutes=i), details={"i": i})
@@ -136,3 +134,25 @@ def test_nt2_notifications_page_past_the_last_says_so(client, legal_rep):
     page = client.get(reverse("manager:notifications"), {"page": 4}).content.decode()
 
     assert "No more notifications on this page." in page and "No notifications yet" not in page
+
+
+def test_au1_audit_target_is_named_in_the_reader_s_language(client, org, legal_rep, collaborator):
+    from clients.audit import audit_record
+
+    membership = collaborator.memberships.get(org=org)
+    audit_record(action="member.role_changed", org=org, actor=legal_rep, target=membership)
+    legal_rep.language = "es"
+    legal_rep.save(update_fields=["language"])
+    client.force_login(legal_rep)
+
+    response = client.get(reverse("manager:audit"), HTTP_ACCEPT_LANGUAGE="es")
+
+    event = AuditEvent.objects.get(action="member.role_changed")
+    assert event.target_repr == f"{collaborator} @ {org}"  # no role code in the stored names
+    assert f"Membresía: {collaborator} @ {org}" in response.content.decode()
+
+
+def test_au1_audit_target_of_an_unknown_kind_shows_the_recorded_names():
+    event = AuditEvent(action="x", target_type="gone.model", target_repr="Something")
+
+    assert event.target_label == "Something"

@@ -160,3 +160,16 @@ def test_ps2_dashboard_counts_invitation_to_answer(client, world):
     )
     client.force_login(world.client_rep)
     assert "1 partnership invitation waits for your answer" in client.get(reverse("manager:dashboard")).content.decode()
+
+
+def test_au1_audit_names_a_partnership_without_its_state_codes(client, world):
+    from clients.audit import audit_record
+
+    partnership = PartnershipFactory(partner=world.partner, client=world.client_org, access_level="full")
+    audit_record(action="partnership.accepted", org=world.client_org, actor=world.client_rep, target=partnership)
+    client.force_login(world.client_rep)
+
+    response = client.get(reverse("manager:audit"))
+
+    assert AuditEvent.objects.get(action="partnership.accepted").target_repr == f"{world.partner} → {world.client_org}"
+    assert f"Partnership: {world.partner} → {world.client_org}" in response.content.decode()
