@@ -5,11 +5,13 @@ Every error is `{"error": {"code", "message", "fields"}}` (SPEC §9).
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, serializers, status
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -21,6 +23,23 @@ from .ids import MAX_ID
 def id_field(**kwargs) -> serializers.IntegerField:
     """An object id sent by the client: a bad one is a 400 on its field, never a database error."""
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's parser, with JSON nested deeper than Python's recursion limit (`[[[[…]]]]`)
+    refused as a parse error like any other malformed body, not a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type=media_type, parser_context=parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError(_("JSON parse error - the body is nested too deeply.")) from exc
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "payload_too_large"
 
 
 class Pagination(LimitOffsetPagination):
@@ -55,6 +74,8 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(error_body("invalid", _("The input is not valid."), fields), status=400)
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge(_("The request body is too large."))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -82,3 +103,19 @@ def json_error(request, code: str, message: str, status_code: int) -> JsonRespon
 
 def api_not_found(request, exception=None):
     return json_error(request, "not_found", _("Not found."), status.HTTP_404_NOT_FOUND)
+
+
+@csrf_exempt  # it changes nothing: a POST to a wrong path is told so, not refused for its CSRF token
+def api_unknown_path(request, path=""):
+    """Every path under /api/ that no API route takes: the JSON 404, in every setting (Django's
+    debug page is HTML), and without APPEND_SLASH's redirect, which turned a POST to
+    `/api/v1/orgs` into a GET of the list (a script saw success, nothing was created)."""
+    if not request.path.endswith("/"):
+        try:
+            resolve(request.path + "/")
+        except Resolver404:
+            pass
+        else:
+            message = _("Not found. Did you mean %(path)s (with a trailing slash)?") % {"path": request.path + "/"}
+            return json_error(request, "not_found", message, status.HTTP_404_NOT_FOUND)
+    return api_not_found(request)

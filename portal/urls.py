@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
+from .api import api_unknown_path
 
 handler400 = "portal.views.error_400"
 handler403 = "portal.views.error_403"
@@ -35,3 +36,6 @@ if settings.BENCH_FLOOR_ENABLED:  # the benchmark's floor (docs/benchmarks.md), 
     from . import bench_views
 
     urlpatterns.append(path("bench/floor/", bench_views.floor, name="bench-floor"))
+
+# Last: any other path under /api/ is the API's JSON 404 (portal.api.api_unknown_path).
+urlpatterns.append(re_path(r"^api/", api_unknown_path, name="api-unknown-path"))

@@ -192,6 +192,8 @@ ROWS: list[Row] = [
     page("set_language", "none", "*=redirect", method="POST", data={"language": "es", "next": "/"}),
     page("api-schema", "none", EVERYONE),
     page("api-docs", "none", EVERYONE),
+    # any other path under /api/: the JSON 404 for everyone (no redirect, no HTML)
+    page("api-unknown-path", "none", "*=404"),
     # hands over to allauth's login; a logged-in non-staff user is refused
     page("admin-login", "none", "V=login S=redirect *=403"),
     # --- allauth ---------------------------------------------------------------------
