@@ -170,6 +170,7 @@ class NotificationSerializer(serializers.Serializer):
     subject = serializers.CharField()
     body = serializers.CharField()
     link = serializers.CharField()
+    org = serializers.CharField(source="org_slug", help_text="The slug of the org it is about; empty for the account.")
     created_at = serializers.DateTimeField()
     read_at = serializers.DateTimeField(allow_null=True)
 
@@ -387,4 +388,6 @@ class MyNotificationListAPI(APIView):
         responses={200: paginated_schema(NotificationSerializer), **_errors(401)},
     )
     def get(self, request):
-        return _paginated(self, request, selectors.notifications_for(user=request.user), NotificationSerializer)
+        token_org = getattr(request.auth, "org", None)  # a personal access token: its org's only
+        notifications = selectors.notifications_for(user=request.user, org=token_org)
+        return _paginated(self, request, notifications, NotificationSerializer)

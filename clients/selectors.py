@@ -30,8 +30,12 @@ def audit_events_for(*, access: Access) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(org=access.org).select_related("actor", "actor_org").order_by("-created_at", "-id")
 
 
-def notifications_for(*, user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+def notifications_for(*, user, org: Organization | None = None) -> QuerySet[Notification]:
+    """The person's notifications; with `org`, only those about that org (a token scoped to it)."""
+    qs = Notification.objects.filter(user=user)
+    if org is not None:
+        qs = qs.filter(org_slug=org.slug)
+    return qs.order_by("-created_at", "-id")
 
 
 def member_invitations_pending(*, access: Access) -> QuerySet[MemberInvitation]:

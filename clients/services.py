@@ -467,6 +467,7 @@ def member_set_role(*, access: Access, membership_id: int, role: str) -> Members
             "changed_by": access.user.display_name,
         },
         link=reverse("manager:members"),
+        org=access.org,
     )
     return membership
 
@@ -497,6 +498,7 @@ def member_remove(*, access: Access, membership_id: int) -> None:
         to=user,
         template="clients/member_removed",
         context={"org_name": access.org.name, "removed_by": access.user.display_name},
+        org=access.org,
     )
 
 

@@ -17,6 +17,7 @@ from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from portal.errors import NotAllowed
+from portal.outbox import ORG_PARAM
 
 from .models import Membership, Organization
 from .policy import capabilities_for_role
@@ -251,10 +252,14 @@ class ActingOrgMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not _guards or not request.path_info.startswith("/manager/"):
+        if not request.path_info.startswith("/manager/"):
             return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
+            return None
+        if request.method == "GET" and ORG_PARAM in request.GET:
+            return _open_in_org(request)
+        if not _guards:
             return None
         match = request.resolver_match
         if match is not None and match.view_name in REFUSAL_EXEMPT_VIEWS:
@@ -267,6 +272,21 @@ class ActingOrgMiddleware:
 
         messages.warning(request, refusal.message)
         return redirect(refusal.url_name)
+
+
+def _open_in_org(request):
+    """A link from an email names the org it is about (`?org=<slug>`, `portal.outbox.link_in_org`):
+    act in that org when this person is one of its members, then show the same page without the
+    parameter. Any other org changes nothing (the page then answers as it would have): acting for
+    a client (PS-12) starts only from the partner's "access" button, which is audited (AU-1)."""
+    from django.shortcuts import redirect
+
+    query = request.GET.copy()
+    slug = query.pop(ORG_PARAM)[-1]
+    membership = next((m for m in user_memberships(request) if m.org.slug == slug), None)
+    if membership is not None and getattr(acting(request), "org", None) != membership.org:
+        request.session[SESSION_ORG_KEY] = membership.org_id
+    return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
 
 
 def acting(request) -> Access | None:

@@ -99,6 +99,9 @@ class Notification(models.Model):
     subject = models.CharField(max_length=300)
     body = models.TextField()
     link = models.CharField(max_length=500, blank=True)
+    # The org the email is about (its slug: the core app knows no organizations); empty for the
+    # person's own account. A token scoped to one org lists that org's notifications only.
+    org_slug = models.SlugField(max_length=80, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -28,6 +29,18 @@ def absolute_url(path: str) -> str:
     if path.startswith("http://") or path.startswith("https://"):
         return path
     return settings.SITE_URL + (path if path.startswith("/") else "/" + path)
+
+
+ORG_PARAM = "org"
+
+
+def link_in_org(path: str, org_slug: str) -> str:
+    """A manager link that opens in `org_slug`: the acting org switches to it on arrival
+    (`clients.tenancy.ActingOrgMiddleware`), so a person in two orgs doesn't land in the
+    other one (a 404, or the other org's page)."""
+    if not org_slug or not path.startswith("/manager/"):
+        return path
+    return f"{path}{'&' if '?' in path else '?'}{urlencode({ORG_PARAM: org_slug})}"
 
 
 def _dispatch(email_id: str) -> None:
@@ -50,6 +63,7 @@ def outbox_store(
     template: str = "",
     user: User | None = None,
     link: str = "",
+    org_slug: str = "",
 ) -> OutboxEmail:
     """Store one email in the outbox (idempotent on `key`) and queue it after commit."""
     email, created = OutboxEmail.objects.get_or_create(
@@ -66,7 +80,9 @@ def outbox_store(
     )
     if created:
         if user is not None:
-            Notification.objects.create(user=user, subject=email.subject, body=body_text[:2000], link=link)
+            Notification.objects.create(
+                user=user, subject=email.subject, body=body_text[:2000], link=link, org_slug=org_slug
+            )
         email_id = str(email.pk)
         transaction.on_commit(lambda: _dispatch(email_id))
     return email
@@ -80,12 +96,17 @@ def email_enqueue(
     context: dict[str, Any] | None = None,
     language: str | None = None,
     link: str = "",
+    org=None,
 ) -> OutboxEmail:
     """Render `templates/emails/<template>.{subject.txt,txt,html}` and store it.
 
     `to` is a user (their language is used) or a bare address (then `language`,
     default English). `link` is the page the email points to, made absolute.
+    `org` (an org, or its slug) is the org the email is about: a manager link opens in it
+    (`link_in_org`), and the in-app notification is filed under it.
     """
+    org_slug = (org if isinstance(org, str) else getattr(org, "slug", "")) or ""
+    link = link_in_org(link, org_slug) if link else ""
     user = to if isinstance(to, User) else User.objects.filter(email__iexact=to).first()
     address = to.email if isinstance(to, User) else to
     lang = language or (user.language if user else settings.LANGUAGE_CODE)
@@ -107,6 +128,7 @@ def email_enqueue(
         template=template,
         user=user,
         link=link,
+        org_slug=org_slug,
     )
 
 

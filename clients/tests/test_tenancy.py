@@ -214,3 +214,67 @@ def test_tokens_service_revoke_is_idempotent(org, legal_rep, access_of):
     token_revoke(user=legal_rep, token_id=token.pk)
     token_revoke(user=legal_rep, token_id=token.pk)
     assert AuditEvent.objects.filter(action="token.revoked").count() == 1
+
+
+# --- email links open in the org they are about (NT-2) ------------------------------
+
+
+def test_nt2_email_link_names_its_org_and_files_the_notification_under_it(org, legal_rep):
+    from portal.models import Notification
+    from portal.outbox import email_enqueue
+
+    email_enqueue(
+        key="t1",
+        to=legal_rep,
+        template="clients/role_changed",
+        context={"org": org, "role": "x"},
+        link="/manager/members/",
+        org=org,
+    )
+
+    notification = Notification.objects.get(user=legal_rep)
+    assert notification.link == "/manager/members/?org=acme"
+    assert notification.org_slug == "acme"
+
+
+def test_nt2_link_with_org_switches_a_member_to_it_and_drops_the_parameter(client, org, legal_rep, other_org):
+    client.force_login(legal_rep)
+    client.post(reverse("manager:switch_org"), {"org": org.slug})
+
+    response = client.get("/manager/org/?org=beta&x=1")
+
+    assert response.status_code == 302 and response["Location"] == "/manager/org/?x=1"
+    assert client.session["acting_org_id"] == other_org.pk
+    assert "Beta SA" in client.get(response["Location"]).content.decode()
+
+
+def test_nt2_link_with_an_org_of_which_one_is_not_a_member_switches_nothing(client, org, legal_rep, foreign_org):
+    client.force_login(legal_rep)
+    client.post(reverse("manager:switch_org"), {"org": org.slug})
+
+    response = client.get("/manager/org/?org=gamma")
+
+    assert response.status_code == 302 and response["Location"] == "/manager/org/"
+    assert client.session["acting_org_id"] == org.pk
+
+
+def test_nt2_link_with_org_for_a_visitor_goes_to_the_login_and_keeps_it(client, org):
+    response = client.get("/manager/org/?org=acme")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/") and "org%3Dacme" in response["Location"]
+
+
+def test_org7_token_lists_only_its_org_s_notifications(api_client, org, legal_rep, other_org, access_of):
+    from portal.outbox import email_enqueue
+
+    for key, about in (("a", org), ("b", other_org), ("c", None)):
+        email_enqueue(key=key, to=legal_rep, template="clients/role_changed", context={"org": org}, org=about)
+    _token, raw = token_create(access=access_of(legal_rep), name="x", days=5)
+
+    with_token = api_client.get("/api/v1/me/notifications/", **_bearer(raw)).json()
+    api_client.force_login(legal_rep)
+    with_session = api_client.get("/api/v1/me/notifications/").json()
+
+    assert [n["org"] for n in with_token["results"]] == ["acme"]
+    assert sorted(n["org"] for n in with_session["results"]) == ["", "acme", "beta"]
