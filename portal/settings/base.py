@@ -116,7 +116,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis (`make run`'s defaults) the cache is still shared by gunicorn's worker processes:
+    # rate limits (SEC-3) counted in one process each let twice the allowed attempts through.
+    # Files under var/ are enough for one machine; production has Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
+        }
+    }
 
 # Cached template fragments (the manager's nav and support widget, issue 9) are keyed by
 # everything they show and by this version: by default the process's start, so a new
