@@ -9,6 +9,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from .models import User
@@ -34,6 +35,9 @@ class AccountAdapter(DefaultAccountAdapter):
             html, text = message.body, ""
         else:
             text = message.body
+        if not html:  # allauth's emails are text only; NT-2 wants an HTML part too: the same text, laid out
+            with translation.override(language):
+                html = render_to_string("account/email/text_as_html.html", {"subject": message.subject, "body": text})
         outbox_store(
             key=f"allauth:{template_prefix}:{email}:{uuid.uuid4().hex}",
             to=email,

@@ -241,3 +241,16 @@ def test_nt2_signup_verification_email_in_the_request_language(client, django_ca
     row = OutboxEmail.objects.get(to="nueva@example.com")
     assert row.language == "es"
     assert row.user.language == "es"
+
+
+def test_nt2_account_emails_have_an_html_part_with_their_link(client, django_capture_on_commit_callbacks):
+    user = UserFactory(email="reset@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": user.email})
+
+    row = OutboxEmail.objects.get(to="reset@example.com")
+    html = {mimetype: content for content, mimetype in mail.outbox[0].alternatives}["text/html"]
+    assert response.status_code == 302
+    assert row.template == "account/email/password_reset_key"
+    assert '<a href="http://testserver/accounts/password/reset/key/' in html
+    assert f"<title>{row.subject}</title>" in html
