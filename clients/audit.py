@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Organization
@@ -118,3 +119,102 @@ def action_label(code: str) -> str:
     """The reader's-language label of an audit action code, or the code itself when unknown."""
     label = ACTION_LABELS.get(code)
     return str(label) if label is not None else code
+
+
+# AU-1: the details of an event, as the audit trail shows them: each key a label in the reader's
+# language, each value formatted (dates, yes/no, lists, "before → after"), the codes every app
+# records (roles, access levels, who pays, durations, services) named. Keys not listed here are
+# internal references (ids) and are not shown; the API gives the details as they are stored.
+DETAIL_LABELS: dict[str, str] = {
+    "email": _("Email"),
+    "role": _("Role"),
+    "old": _("Before"),
+    "new": _("After"),
+    "from": _("Before"),
+    "to": _("After"),
+    "name": _("Name"),
+    "prefix": _("Access token"),
+    "expires_at": _("Expires"),
+    "terms_accepted_at": _("Terms accepted"),
+    "access_level": _("Access level"),
+    "payment_method": _("Who pays"),
+    "reason": _("Reason"),
+    "fields": _("Fields"),
+    "require_mfa": _("Two-factor authentication required"),
+    "require_partner_mfa": _("Two-factor authentication required of partner people"),
+    "ends_on": _("End date"),
+    "number": _("Number"),
+    "gross": _("Amount"),
+    "amount": _("Amount"),
+    "currency": _("Currency"),
+    "method": _("Method"),
+    "reference": _("Reference"),
+    "message": _("Message"),
+    "credit_note": _("Credit note"),
+    "note": _("Note"),
+    "previous_code_suffix": _("Previous code ends with"),
+    "services": _("Services"),
+    "service": _("Service"),
+    "duration": _("Duration"),
+    "expired_at": _("Expired"),
+    "categories": _("Categories"),
+    "addressed_to": _("Addressed to"),
+    "partner": _("Partner"),
+    "rating": _("Rating"),
+}
+
+VALUE_LABELS: dict[str, str] = {
+    "legal_representative": _("legal representative"),
+    "administrator": _("administrator"),
+    "collaborator": _("collaborator"),
+    "full": _("full access"),
+    "limited": _("limited access"),
+    "client_pays": _("the client pays"),
+    "partner_pays": _("the partner pays"),
+    "1h": _("1 hour"),
+    "24h": _("24 hours"),
+    "7d": _("7 days"),
+    "mail": _("mail"),
+    "drive": _("drive"),
+}
+
+
+def _detail_value(value: Any) -> str:
+    from django.utils.dateparse import parse_date, parse_datetime
+    from django.utils.formats import date_format
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(_detail_value(v) for v in value)
+    if isinstance(value, dict):
+        if set(value) == {"old", "new"}:
+            return f"{_detail_value(value['old'])} → {_detail_value(value['new'])}"
+        return "; ".join(f"{k}: {_detail_value(v)}" for k, v in value.items())
+    if isinstance(value, str):
+        if value in VALUE_LABELS:
+            return str(VALUE_LABELS[value])
+        try:
+            moment = parse_datetime(value) if "T" in value else None
+            day = None if moment else parse_date(value)
+        except ValueError:
+            moment = day = None
+        if moment is not None:
+            return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "DATETIME_FORMAT")
+        if day is not None:
+            return date_format(day, "DATE_FORMAT")
+    return str(value)
+
+
+def detail_lines(details: dict | None) -> list[tuple[str, str]]:
+    """(label, value) for each shown key of an event's details, in the order recorded."""
+    lines = []
+    for key, value in (details or {}).items():
+        label = DETAIL_LABELS.get(key)
+        if label is not None:
+            lines.append((str(label), _detail_value(value)))
+        elif isinstance(value, dict) and set(value) == {"old", "new"}:  # a changed field: `{name: {old, new}}`
+            lines.append((key.replace("_", " ").capitalize(), _detail_value(value)))
+    return lines

@@ -196,6 +196,13 @@ class AuditEvent(models.Model):
         return f"{capfirst(model._meta.verbose_name)}: {self.target_repr}"
 
     @property
+    def detail_lines(self) -> list[tuple[str, str]]:
+        """The details in the reader's language (`clients.audit.detail_lines`)."""
+        from .audit import detail_lines
+
+        return detail_lines(self.details)
+
+    @property
     def action_label(self) -> str:
         """The action in the reader's language (`clients.audit.ACTION_LABELS`), else its code."""
         from .audit import action_label

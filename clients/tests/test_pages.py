@@ -156,3 +156,26 @@ def test_au1_audit_target_of_an_unknown_kind_shows_the_recorded_names():
     event = AuditEvent(action="x", target_type="gone.model", target_repr="Something")
 
     assert event.target_label == "Something"
+
+
+def test_au1_audit_trail_shows_the_details_in_the_reader_s_language(client, org, legal_rep, collaborator):
+    from clients.audit import audit_record
+
+    audit_record(
+        action="member.role_changed",
+        org=org,
+        actor=legal_rep,
+        details={"email": collaborator.email, "old": "collaborator", "new": "administrator", "invitation": 7},
+    )
+    audit_record(action="token.created", org=org, actor=legal_rep, details={"expires_at": "2027-01-31T10:00:00+00:00"})
+    client.force_login(legal_rep)
+
+    english = client.get(reverse("manager:audit")).content.decode()
+    legal_rep.language = "es"
+    legal_rep.save(update_fields=["language"])
+    spanish = client.get(reverse("manager:audit")).content.decode()
+
+    assert f"Email: {collaborator.email}<br>Before: collaborator<br>After: administrator</td>" in english
+    assert "Expires: 31 Jan 2027, 11:00" in english  # Zurich time
+    assert "Antes: colaborador<br>Después: administrador" in spanish
+    assert "invitation" not in english  # internal references are not shown
