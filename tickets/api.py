@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clients.api_base import OrgScopedAPIView
+from clients.models import AccessToken
 from portal.schema import results_schema
 
 from . import selectors, services
@@ -32,25 +33,29 @@ class SupportCodeSerializer(serializers.Serializer):
     vip_codes = VipCodeSerializer(many=True)
 
 
-def _support_code_payload(user) -> dict:
-    code = services.support_code_for(user=user)
-    return {
-        "code": code.display,
-        "vip_codes": VipCodeSerializer(selectors.vip_codes_for_user(user=user), many=True).data,
-    }
+def _support_code_payload(request) -> dict:
+    """With a personal access token (scoped to one org), only that org's VIP code is listed;
+    with a session, those of every org the user belongs to."""
+    token = request.auth if isinstance(request.auth, AccessToken) else None
+    code = services.support_code_for(user=request.user)
+    plans = selectors.vip_codes_for_user(user=request.user, org=token.org if token is not None else None)
+    return {"code": code.display, "vip_codes": VipCodeSerializer(plans, many=True).data}
 
 
 class MySupportCodeAPI(APIView):
-    @extend_schema(responses=SupportCodeSerializer, summary="My support code and the VIP codes of my orgs (SP-1, SP-2)")
+    @extend_schema(
+        responses=SupportCodeSerializer,
+        summary="My support code and the VIP codes of my orgs (with a token: its org only) (SP-1, SP-2)",
+    )
     def get(self, request):
-        return Response(_support_code_payload(request.user))
+        return Response(_support_code_payload(request))
 
 
 class MySupportCodeRegenerateAPI(APIView):
     @extend_schema(request=None, responses=SupportCodeSerializer, summary="Regenerate my support code (SP-1)")
     def post(self, request):
         services.support_code_regenerate(user=request.user)
-        return Response(_support_code_payload(request.user))
+        return Response(_support_code_payload(request))
 
 
 class SupportAccessGrantSerializer(serializers.ModelSerializer):
@@ -120,7 +125,7 @@ class SupportLookupInput(serializers.Serializer):
 class SupportLookupOrgSerializer(serializers.Serializer):
     slug = serializers.CharField(source="org.slug")
     name = serializers.CharField(source="org.name")
-    role = serializers.CharField()
+    role = serializers.CharField(allow_null=True, help_text="The person's role; null when a VIP code matched.")
     plan = serializers.SerializerMethodField()
     vip_code = serializers.SerializerMethodField()
 
@@ -139,6 +144,11 @@ class SupportLookupUserSerializer(serializers.Serializer):
 
 class SupportLookupSerializer(serializers.Serializer):
     match = serializers.BooleanField(source="matched")
+    kind = serializers.ChoiceField(
+        choices=["support_code", "vip_code"],
+        allow_null=True,
+        help_text="support_code: a person (user, their orgs and plans); vip_code: one org and its plan (user null).",
+    )
     user = SupportLookupUserSerializer(allow_null=True)
     orgs = SupportLookupOrgSerializer(many=True)
 
@@ -147,7 +157,9 @@ class StaffSupportLookupAPI(APIView):
     """Staff only (anyone else: 404). POST so that codes stay out of URLs and logs."""
 
     @extend_schema(
-        request=SupportLookupInput, responses=SupportLookupSerializer, summary="Look up a support code (staff)"
+        request=SupportLookupInput,
+        responses=SupportLookupSerializer,
+        summary="Look up a support code or a VIP code (staff)",
     )
     def post(self, request):
         if not request.user.is_staff:

@@ -16,7 +16,7 @@ from clients.tenancy import Access
 from portal.models import User
 
 from .models import HelpArticle, SupportAccessGrant, SupportCode, SupportPlan
-from .search import search_normalize
+from .search import search_terms, search_words, term_matches
 from .services import normalize_code
 
 SERVICE_CATEGORIES = {"mail": ProductType.Category.EMAIL, "drive": ProductType.Category.STORAGE}
@@ -82,15 +82,15 @@ def support_facts_for(*, user, org: Organization | None) -> SupportFacts:
     return SupportFacts(code_display=code, vip_code_display=plan[0], level=plan[1])
 
 
-def vip_codes_for_user(*, user) -> list[SupportPlan]:
-    """VIP codes of the orgs the user is a member of (SP-2)."""
-    return list(
-        SupportPlan.objects.filter(
-            org__memberships__user=user, level__in=[SupportPlan.Level.PRO, SupportPlan.Level.BUSINESS]
-        )
-        .select_related("org")
-        .order_by("org__name")
+def vip_codes_for_user(*, user, org: Organization | None = None) -> list[SupportPlan]:
+    """VIP codes of the orgs the user is a member of (SP-2); only `org`'s when given
+    (a personal access token is scoped to one org, SPEC §9)."""
+    qs = SupportPlan.objects.filter(
+        org__memberships__user=user, level__in=[SupportPlan.Level.PRO, SupportPlan.Level.BUSINESS]
     )
+    if org is not None:
+        qs = qs.filter(org=org)
+    return list(qs.select_related("org").order_by("org__name"))
 
 
 def support_access_grants_for(*, access: Access) -> QuerySet[SupportAccessGrant]:
@@ -102,7 +102,7 @@ def support_access_grants_for(*, access: Access) -> QuerySet[SupportAccessGrant]
 @dataclass
 class LookupOrg:
     org: Organization
-    role: str
+    role: str | None  # None when a VIP code identified the org, not a person
     role_display: str
     plan: SupportPlan | None
 
@@ -110,24 +110,28 @@ class LookupOrg:
 @dataclass
 class LookupResult:
     code: str
+    kind: str | None = None  # "support_code" (a person) or "vip_code" (an org's Premium Support plan)
     user: User | None = None
     orgs: list[LookupOrg] = field(default_factory=list)
 
     @property
     def matched(self) -> bool:
-        return self.user is not None
+        return self.kind is not None
 
 
 def support_code_lookup(*, staff_user, code: str) -> LookupResult:
-    """SP-1/SP-2: staff identify a caller by code. Every lookup is audited.
+    """SP-1/SP-2: staff identify a caller by a code they read out: their personal support
+    code (→ the person, their orgs and plans) or an org's VIP code (→ the org and its plan).
+    Every lookup is audited, with the code's last 4 characters only (as when it is regenerated).
 
     A read with a side effect on purpose: the audit trail must show who looked up whom.
     """
     normalized = normalize_code(code)
-    match = SupportCode.objects.filter(code=normalized).select_related("user").first() if normalized else None
     result = LookupResult(code=normalized)
+    match = SupportCode.objects.filter(code=normalized).select_related("user").first() if normalized else None
+    vip = None
     if match is not None:
-        result.user = match.user
+        result.kind, result.user = "support_code", match.user
         plans = {p.org_id: p for p in SupportPlan.objects.filter(org__memberships__user=match.user)}
         for m in Membership.objects.filter(user=match.user).select_related("org").order_by("org__name"):
             plan = plans.get(m.org_id)
@@ -139,11 +143,22 @@ def support_code_lookup(*, staff_user, code: str) -> LookupResult:
                     plan=plan if plan is not None and plan.is_premium else None,
                 )
             )
+    elif normalized:
+        # Only Pro and Business plans have a VIP code (a database constraint).
+        vip = SupportPlan.objects.filter(vip_code=normalized).select_related("org").first()
+        if vip is not None:
+            result.kind = "vip_code"
+            result.orgs.append(LookupOrg(org=vip.org, role=None, role_display="", plan=vip))
     audit_record(
         action="support.code_lookup",
         org=None,
         actor=staff_user,
-        details={"code": normalized[:32], "matched_user_id": match.user_id if match else None},
+        details={
+            "code_suffix": normalized[-4:],
+            "kind": result.kind,
+            "matched_user_id": match.user_id if match else None,
+            "matched_org_id": vip.org_id if vip else None,
+        },
     )
     return result
 
@@ -185,13 +200,39 @@ def help_language() -> str:
     return lang if lang in HelpArticle.Language.values else "en"
 
 
-def help_articles(*, language: str, query: str = "", category: str = "") -> QuerySet[HelpArticle]:
+def help_articles(*, language: str, category: str = "") -> QuerySet[HelpArticle]:
+    """The published articles of a language (and category), in the help center's order."""
     qs = HelpArticle.objects.filter(published=True, language=language)
     if category:
         qs = qs.filter(category=category)
-    for word in search_normalize(query).split()[:8]:
-        qs = qs.filter(search_text__contains=word)
     return qs.order_by("position", "title")
+
+
+def help_search(*, language: str, query: str, category: str = "") -> list[HelpArticle]:
+    """SP-4: the articles matching a natural query, best first.
+
+    Forgiving: stop words are ignored, case and accents too, words match by stem
+    (`whistleblowing` finds "whistleblower"), and the category's label counts (`partners`
+    finds "Programa de partners"). An article matching any term is kept; more terms matched
+    rank first, then terms matched in the title. Done in Python over the language's articles
+    (a few dozen): the same result on SQLite and PostgreSQL, no full-text index to maintain.
+    """
+    articles = help_articles(language=language, category=category).defer("body")
+    terms = search_terms(query)
+    if not terms:  # only stop words: nothing to narrow on
+        return list(articles)
+    with translation.override(language):
+        category_words = {value: set(search_words(str(label))) for value, label in HelpArticle.Category.choices}
+    ranked = []
+    for article in articles:
+        title_words = set(search_words(article.title))
+        words = set(search_words(article.search_text)) | title_words | category_words.get(article.category, set())
+        matched = [t for t in terms if term_matches(t, words)]
+        if matched:
+            in_title = sum(1 for t in matched if term_matches(t, title_words))
+            ranked.append(((-len(matched), -in_title, article.position, article.title), article))
+    ranked.sort(key=lambda pair: pair[0])
+    return [article for _key, article in ranked]
 
 
 def help_article(*, slug: str, language: str) -> HelpArticle | None:

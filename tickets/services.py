@@ -41,11 +41,21 @@ def normalize_code(value: str) -> str:
     return "".join(ch for ch in (value or "").upper() if ch.isalnum())
 
 
+def _code_taken_by_other_kind(obj, code: str) -> bool:
+    """Staff look both kinds of code up in one field (SP-2): a new support code is never an
+    existing VIP code, nor the reverse (the tables' unique constraints cover each kind)."""
+    if isinstance(obj, SupportCode):
+        return SupportPlan.objects.filter(vip_code=code).exists()
+    return SupportCode.objects.filter(code=code).exists()
+
+
 def _save_with_unique_code(obj, field: str, *, update_fields: list[str] | None = None) -> None:
     """Give `obj.<field>` a fresh random code, retrying on the (rare) collision."""
     last_error: IntegrityError | None = None
     for _attempt in range(10):
         setattr(obj, field, _random_code())
+        if _code_taken_by_other_kind(obj, getattr(obj, field)):
+            continue
         try:
             with transaction.atomic():
                 if update_fields:
@@ -226,6 +236,7 @@ def support_access_use(*, staff_user, org: Organization, service: str) -> Suppor
     now = timezone.now()
     grant = (
         SupportAccessGrant.objects.filter(org=org, revoked_at__isnull=True, expires_at__gt=now, **{service: True})
+        .select_related("granted_by")
         .order_by("-expires_at")
         .first()
         if service in SupportService.values

@@ -146,7 +146,10 @@ def help_index(request):
     category = request.GET.get("category", "")
     if category not in HelpArticle.Category.values:
         category = ""
-    articles = selectors.help_articles(language=language, query=query, category=category)
+    if query:
+        articles = selectors.help_search(language=language, query=query, category=category)
+    else:
+        articles = selectors.help_articles(language=language, category=category)
     page = Paginator(articles, 30).get_page(request.GET.get("page"))
     return render(
         request,

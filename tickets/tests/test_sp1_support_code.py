@@ -106,7 +106,12 @@ def test_sp1_lookup_by_staff_shows_user_orgs_roles_and_is_audited(client, legal_
     assert "Legal representative" in body and "Collaborator" in body
     event = AuditEvent.objects.get(action="support.code_lookup")
     assert event.actor == staff
-    assert event.details == {"code": code.code, "matched_user_id": legal_rep.pk}
+    assert event.details == {
+        "code_suffix": code.code[-4:],
+        "kind": "support_code",
+        "matched_user_id": legal_rep.pk,
+        "matched_org_id": None,
+    }
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -146,8 +151,13 @@ def test_sp1_api_staff_lookup_of_regenerated_code_is_no_match(client, legal_rep,
     client.force_login(staff)
     response = client.post("/api/v1/staff/support-code-lookup/", {"code": old}, content_type="application/json")
     assert response.status_code == 200
-    assert response.json() == {"match": False, "user": None, "orgs": []}
-    assert AuditEvent.objects.get(action="support.code_lookup").details == {"code": old, "matched_user_id": None}
+    assert response.json() == {"match": False, "kind": None, "user": None, "orgs": []}
+    assert AuditEvent.objects.get(action="support.code_lookup").details == {
+        "code_suffix": old[-4:],
+        "kind": None,
+        "matched_user_id": None,
+        "matched_org_id": None,
+    }
 
 
 def test_sp1_api_staff_lookup_non_staff_is_404(client, legal_rep):
@@ -166,3 +176,23 @@ def test_sp1_support_page_in_spanish(client, legal_rep):
     body = response.content.decode()
     assert response.status_code == 200
     assert "Tu código de soporte" in body and "AuthInfo" in body
+
+
+def test_sp1_staff_lookup_audit_stores_only_last_4_characters_of_code(client, legal_rep, staff):
+    code = support_code_for(user=legal_rep)
+    client.force_login(staff)
+    response = client.post(LOOKUP, {"code": code.display})
+    event = AuditEvent.objects.get(action="support.code_lookup")
+    assert response.status_code == 200 and legal_rep.email in response.content.decode()
+    assert event.details["code_suffix"] == code.code[-4:]
+    assert code.code not in str(event.details) and code.code[:4] not in str(event.details)
+
+
+def test_sp1_api_staff_lookup_audit_stores_only_last_4_characters_of_code(client, legal_rep, staff):
+    code = support_code_for(user=legal_rep)
+    client.force_login(staff)
+    response = client.post("/api/v1/staff/support-code-lookup/", {"code": code.code}, content_type="application/json")
+    event = AuditEvent.objects.get(action="support.code_lookup")
+    assert response.status_code == 200 and response.json()["kind"] == "support_code"
+    assert event.details["code_suffix"] == code.code[-4:]
+    assert code.code not in str(event.details) and code.code[:4] not in str(event.details)

@@ -305,3 +305,68 @@ def test_sp3_use_email_again_in_the_next_hour(client, org, legal_rep, staff):
 def test_sp3_expiry_job_is_scheduled(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "tickets.tasks.record_expired_support_access" in tasks
+
+
+# --- the "access used" email names who granted the access; titles of the emails -----------
+
+
+def _use_email_to(rep, org, staff, client, *, granted_by):
+    SupportAccessGrantFactory(org=org, granted_by=granted_by)
+    client.force_login(staff)
+    response = client.get(staff_url(org))
+    assert response.status_code == 200
+    return OutboxEmail.objects.get(template="tickets/support_access_used", to=rep.email)
+
+
+def test_sp3_use_email_names_the_administrator_who_granted(client, org, legal_rep, admin_member, staff):
+    admin_member.full_name = "Ada Admin"
+    admin_member.save()
+    email = _use_email_to(legal_rep, org, staff, client, granted_by=admin_member)
+    assert "under the temporary access that Ada Admin granted." in email.body_text
+    assert "that Ada Admin granted." in email.body_html
+    assert "access you granted" not in email.body_text
+    assert AuditEvent.objects.filter(org=org, action="support_access.used").count() == 1
+
+
+def test_sp3_use_email_says_you_granted_to_the_legal_rep_who_granted(client, org, legal_rep, staff):
+    email = _use_email_to(legal_rep, org, staff, client, granted_by=legal_rep)
+    assert "under the temporary access you granted." in email.body_text
+    assert OutboxEmail.objects.filter(template="tickets/support_access_used").count() == 1
+
+
+def test_sp3_use_email_says_your_organization_when_the_granter_is_gone(client, org, legal_rep, staff):
+    email = _use_email_to(legal_rep, org, staff, client, granted_by=None)
+    assert "under the temporary access your organization granted." in email.body_text
+    assert "access you granted" not in email.body_text
+
+
+def test_sp3_use_email_names_the_granter_in_spanish(client, org, legal_rep, admin_member, staff):
+    legal_rep.language = "es"
+    legal_rep.save()
+    admin_member.full_name = "Ada Admin"
+    admin_member.save()
+    email = _use_email_to(legal_rep, org, staff, client, granted_by=admin_member)
+    assert "con el acceso temporal que otorgó Ada Admin." in email.body_text
+
+
+def test_sp3_support_page_says_use_emails_are_sent_at_most_once_an_hour(client, org, legal_rep):
+    client.force_login(legal_rep)
+    response = client.get("/manager/support/")
+    assert response.status_code == 200
+    assert "emailed to your legal representatives (at most once an hour per grant)" in response.content.decode()
+    assert not OutboxEmail.objects.exists()
+
+
+def test_sp3_grant_email_has_html_title(client, org, legal_rep):
+    client.force_login(legal_rep)
+    response = client.post(GRANT_HTML, {"services": ["mail"], "duration": "1h", "reason": "x"})
+    email = OutboxEmail.objects.get(template="tickets/support_access_granted")
+    assert response.status_code == 302
+    assert f"<title>Support access granted for {org.name}" in email.body_html
+    assert "<title></title>" not in email.body_html
+
+
+def test_sp3_use_email_has_html_title(client, org, legal_rep, staff):
+    email = _use_email_to(legal_rep, org, staff, client, granted_by=legal_rep)
+    assert f"<title>Support staff accessed {org.name}" in email.body_html
+    assert "<title></title>" not in email.body_html

@@ -94,3 +94,54 @@ def test_sp4_article_edited_in_admin_is_searchable(client):
     article.save(update_fields=["body"])
     assert "/help/new-one/" in client.get("/help/", {"q": "zebracorn"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "/help/new-one/" in client.get("/help/", {"q": "reclamations"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+# --- forgiving search: stop words, stems, category labels, ranking, a way out ---------------
+
+WHISTLEBLOWER = "/help/whistleblower-protection-policy/"
+
+
+def _slugs(response) -> list[str]:
+    import re
+
+    return re.findall(r'href="/help/([a-z0-9-]+)/"', response.content.decode())
+
+
+def test_sp4_search_ignores_spanish_stop_words(client):
+    response = client.get("/help/", {"q": "protección del denunciante"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 200
+    assert _slugs(response)[0] == "whistleblower-protection-policy"
+    assert HelpArticle.objects.filter(slug="whistleblower-protection-policy", language="es").exists()
+
+
+@pytest.mark.parametrize("query", ["whistleblowing", "whistleblowers", "Whistleblower policy of the provider"])
+def test_sp4_search_matches_word_stems_in_english(client, query):
+    response = client.get("/help/", {"q": query}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert _slugs(response)[0] == "whistleblower-protection-policy"
+
+
+def test_sp4_search_matches_category_label_in_spanish(client):
+    response = client.get("/help/", {"q": "partners"}, HTTP_ACCEPT_LANGUAGE="es")
+    slugs = _slugs(response)
+    assert response.status_code == 200
+    assert "how-to-become-a-partner" in slugs  # category "Programa de partners"
+    assert HelpArticle.objects.get(slug="how-to-become-a-partner", language="es").category == "partner_program"
+
+
+def test_sp4_search_ranks_articles_matching_more_words_first(client):
+    HelpArticleFactory(slug="one-word", title="Zebracorn care", body="Feeding.", position=1)
+    HelpArticleFactory(slug="two-words", title="Zebracorn stables", body="Unicorn grooming.", position=99)
+    response = client.get("/help/", {"q": "zebracorns grooming"}, HTTP_ACCEPT_LANGUAGE="en")
+    slugs = _slugs(response)
+    assert response.status_code == 200
+    assert slugs.index("two-words") < slugs.index("one-word")
+
+
+def test_sp4_search_with_no_result_suggests_categories_and_support(client):
+    response = client.get("/help/", {"q": "xylophone"}, HTTP_ACCEPT_LANGUAGE="en")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "No article matches" in body
+    assert 'href="?category=policies"' in body and 'href="/manager/support/"' in body
+    assert WHISTLEBLOWER not in body
