@@ -391,3 +391,114 @@ class MyNotificationListAPI(APIView):
         token_org = getattr(request.auth, "org", None)  # a personal access token: its org's only
         notifications = selectors.notifications_for(user=request.user, org=token_org)
         return _paginated(self, request, notifications, NotificationSerializer)
+
+
+class MemberLeaveAPI(OrgScopedAPIView):
+    @extend_schema(
+        operation_id="members_leave",
+        summary="Leave the org yourself (ORG-6; not the last legal representative); your tokens for it are revoked",
+        request=None,
+        responses={204: None, **_errors(401, 403, 404, 409)},
+    )
+    def post(self, request, org: str):
+        services.member_leave(access=self.access)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NotificationsReadInput(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        max_length=500,
+        help_text="The notifications to mark as read; all of them when left out.",
+    )
+
+
+class NotificationsReadSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+
+
+class MyNotificationsReadAPI(APIView):
+    @extend_schema(
+        operation_id="me_notifications_mark_read",
+        summary="Mark notifications as read (as opening the notifications page does); with a token, its org's only",
+        request=NotificationsReadInput,
+        responses={200: NotificationsReadSerializer, **_errors(400, 401)},
+    )
+    def post(self, request):
+        serializer = NotificationsReadInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        marked = services.notifications_mark_read(
+            user=request.user, org=getattr(request.auth, "org", None), ids=serializer.validated_data.get("ids")
+        )
+        return Response({"marked": marked})
+
+
+class TokenSerializer(serializers.ModelSerializer):
+    active = serializers.BooleanField(source="is_active", read_only=True)
+
+    class Meta:
+        model = AccessToken
+        fields = ["id", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at", "active"]
+        read_only_fields = fields
+
+
+class TokenCreateInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    days = serializers.IntegerField(min_value=1, max_value=services.TOKEN_MAX_DAYS)
+
+
+class TokenCreatedSerializer(TokenSerializer):
+    token = serializers.CharField(read_only=True, help_text="The token itself: shown this once, stored hashed.")
+
+    class Meta(TokenSerializer.Meta):
+        fields = [*TokenSerializer.Meta.fields, "token"]
+        read_only_fields = fields
+
+
+class TokenListAPI(OrgScopedAPIView):
+    """Personal access tokens of the caller for this org. Creating one needs a session: a token never
+    mints another (a leaked token can't outlive its own expiry or revocation)."""
+
+    capability_map = {"GET": "tokens.manage", "POST": "tokens.manage"}
+
+    @extend_schema(
+        operation_id="tokens_list",
+        parameters=PAGE_PARAMS,
+        responses={200: paginated_schema(TokenSerializer), **_errors(*COMMON)},
+    )
+    def get(self, request, org: str):
+        tokens = selectors.tokens_for_user(user=request.user).filter(org=self.access.org)
+        return _paginated(self, request, tokens, TokenSerializer)
+
+    @extend_schema(
+        operation_id="tokens_create",
+        summary="Create a personal access token for this org (session only), valid 1 to 365 days",
+        request=TokenCreateInput,
+        responses={201: TokenCreatedSerializer, **_errors(*COMMON)},
+    )
+    def post(self, request, org: str):
+        if isinstance(request.auth, AccessToken):
+            raise RuleViolation(
+                "session_required", _("Create access tokens while signed in, not with another token."), status=403
+            )
+        serializer = TokenCreateInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, raw = services.token_create(access=self.access, **serializer.validated_data)
+        token.token = raw
+        return Response(TokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
+
+
+class TokenDetailAPI(OrgScopedAPIView):
+    capability_map = {"DELETE": "tokens.manage"}
+
+    @extend_schema(
+        operation_id="tokens_revoke",
+        summary="Revoke one of your tokens for this org (at once; a token may revoke itself)",
+        responses={204: None, **_errors(*COMMON)},
+    )
+    def delete(self, request, org: str, id: int):
+        if not selectors.tokens_for_user(user=request.user).filter(org=self.access.org, pk=id).exists():
+            raise RuleViolation("not_found", _("Not found."), status=404)
+        services.token_revoke(user=request.user, token_id=id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -18,7 +18,7 @@ from portal.errors import InvalidInput, RuleViolation
 from portal.outbox import email_enqueue
 from portal.ratelimit import rate_limit_exceeded
 
-from . import identifiers
+from . import identifiers, selectors
 from .api_auth import token_generate
 from .audit import audit_record
 from .models import AccessToken, MemberInvitation, Membership, Organization, Role
@@ -523,6 +523,18 @@ def member_leave(*, access: Access) -> None:
     AccessToken.objects.filter(user=access.user, org=access.org, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+# --- notifications ------------------------------------------------------------
+
+
+def notifications_mark_read(*, user, org: Organization | None = None, ids: list[int] | None = None) -> int:
+    """NT-2: mark the person's unread notifications read (those of `org` only, for a token scoped to it;
+    the given `ids` only, when given). Returns how many were marked."""
+    qs = selectors.notifications_for(user=user, org=org).filter(read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
 
 
 # --- personal access tokens ---------------------------------------------------

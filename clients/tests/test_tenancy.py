@@ -278,3 +278,89 @@ def test_org7_token_lists_only_its_org_s_notifications(api_client, org, legal_re
 
     assert [n["org"] for n in with_token["results"]] == ["acme"]
     assert sorted(n["org"] for n in with_session["results"]) == ["", "acme", "beta"]
+
+
+# --- the manager's remaining functions in the API (SPEC §9) -------------------------
+
+
+def test_tokens_api_creates_a_token_once_shown_and_lists_it(api_client, org, legal_rep):
+    api_client.force_login(legal_rep)
+
+    created = api_client.post(f"/api/v1/orgs/{org.slug}/tokens/", {"name": "CI", "days": 30}, format="json")
+    listed = api_client.get(f"/api/v1/orgs/{org.slug}/tokens/").json()
+
+    token = AccessToken.objects.get(user=legal_rep)
+    assert created.status_code == 201 and token.prefix in created.json()["token"]
+    assert token.digest != created.json()["token"]  # stored hashed
+    assert [(t["name"], t["active"]) for t in listed["results"]] == [("CI", True)]
+    assert "token" not in listed["results"][0]
+    assert AuditEvent.objects.filter(action="token.created", org=org).count() == 1
+
+
+def test_tokens_api_a_token_cannot_create_another(api_client, org, legal_rep, access_of):
+    _token, raw = token_create(access=access_of(legal_rep), name="x", days=5)
+
+    response = api_client.post(
+        f"/api/v1/orgs/{org.slug}/tokens/", {"name": "y", "days": 5}, format="json", **_bearer(raw)
+    )
+
+    assert response.status_code == 403 and response.json()["error"]["code"] == "session_required"
+    assert AccessToken.objects.filter(user=legal_rep).count() == 1
+
+
+def test_tokens_api_revoke_own_token_takes_effect_at_once(api_client, org, legal_rep, access_of):
+    token, raw = token_create(access=access_of(legal_rep), name="x", days=5)
+
+    response = api_client.delete(f"/api/v1/orgs/{org.slug}/tokens/{token.pk}/", **_bearer(raw))
+    after = api_client.get(f"/api/v1/orgs/{org.slug}/", **_bearer(raw))
+
+    assert response.status_code == 204 and after.status_code == 401
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_tokens_api_another_member_s_token_is_404(api_client, org, legal_rep, collaborator, access_of):
+    token, _raw = token_create(access=access_of(legal_rep), name="x", days=5)
+    api_client.force_login(collaborator)
+
+    response = api_client.delete(f"/api/v1/orgs/{org.slug}/tokens/{token.pk}/")
+
+    assert response.status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_org6_api_member_leaves_and_loses_access(api_client, org, legal_rep, collaborator):
+    api_client.force_login(collaborator)
+
+    response = api_client.post(f"/api/v1/orgs/{org.slug}/members/leave/")
+
+    assert response.status_code == 204
+    assert not org.memberships.filter(user=collaborator).exists()
+    assert api_client.get(f"/api/v1/orgs/{org.slug}/").status_code == 404
+    assert AuditEvent.objects.filter(action="member.left", org=org).count() == 1
+
+
+def test_org6_api_last_legal_rep_cannot_leave(api_client, org, legal_rep):
+    api_client.force_login(legal_rep)
+
+    response = api_client.post(f"/api/v1/orgs/{org.slug}/members/leave/")
+
+    assert response.status_code == 409
+    assert org.memberships.filter(user=legal_rep).exists()
+
+
+def test_nt2_api_marks_notifications_read_all_or_some(api_client, org, legal_rep):
+    from portal.models import Notification
+    from portal.outbox import email_enqueue
+
+    for key in ("a", "b", "c"):
+        email_enqueue(key=key, to=legal_rep, template="clients/role_changed", context={"org": org}, org=org)
+    first = Notification.objects.filter(user=legal_rep).order_by("pk").first()
+    api_client.force_login(legal_rep)
+
+    some = api_client.post("/api/v1/me/notifications/read/", {"ids": [first.pk]}, format="json").json()
+    rest = api_client.post("/api/v1/me/notifications/read/", {}, format="json").json()
+
+    assert (some["marked"], rest["marked"]) == (1, 2)
+    assert not Notification.objects.filter(user=legal_rep, read_at__isnull=True).exists()

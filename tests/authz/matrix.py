@@ -594,6 +594,22 @@ ROWS: list[Row] = [
         kwargs=pick("c1_invitation", key="token", attr="token"),
     ),
     api("api-me-notifications", "none", {"GET": API_ANY_USER}),
+    api("api-me-notifications-read", "none", {"POST": API_ANY_USER}, data={"POST": {}}),
+    # ORG-6: leaving is for members; partner people acting for C1 have no membership there
+    api("api-member-leave", "client", {"POST": "V=401 CR,CA,CC=ok *=404"}),
+    # personal access tokens: every member for themselves; partner people acting for C1 are refused
+    api(
+        "api-tokens",
+        "client",
+        {"GET": API_C1_MEMBERS, "POST": API_C1_MEMBERS},
+        data={"POST": {"name": "script", "days": 30}},
+    ),
+    api(
+        "api-token-detail",
+        "client",
+        {"DELETE": "V=401 CR=ok CA,CC=404 PR,PA,PY=403 L=403 PN,Q,N,S=404"},
+        kwargs=o_("c1_token", "id"),
+    ),
     # --- API: partners ----------------------------------------------------------------------------
     api(
         "api-partner-application",

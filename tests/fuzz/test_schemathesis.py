@@ -85,6 +85,7 @@ def _path_values(s, path: str, org_key: str) -> dict:
         "directory": o.p_profile.slug,
         "invitations": o.c1_invitation.token if "accept" in path else o.c1_invitation.pk,
         "members": o.c1_target_membership.pk,
+        "tokens": o.c1_token.pk,
     }
     values = {}
     segments = path.strip("/").split("/")
