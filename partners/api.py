@@ -20,7 +20,14 @@ from portal.errors import InvalidInput, RuleViolation
 from portal.schema import paginated_schema, results_schema
 
 from . import selectors, services
-from .models import PartnerApplication, PartnerProfile, Partnership
+from .models import DirectoryLanguage, PartnerApplication, PartnerProfile, Partnership
+
+
+def _id_or_404(value) -> int:
+    """An id in the URL beyond what an id column holds can't exist: 404 (not a database error)."""
+    if not selectors.valid_object_id(value):
+        raise Http404
+    return int(value)
 
 
 class PartnersErrorBodySerializer(serializers.Serializer):
@@ -182,13 +189,14 @@ class StaffApplicationsAPI(StaffMixin, APIView):
 
 
 class RejectSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    # Blank is the service's `reason_required` (its message), not the serializer's.
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 @extend_schema_view(post=extend_schema(request=None, responses={200: ApplicationOutSerializer, **_ERRORS}))
 class StaffApproveAPI(StaffMixin, APIView):
     def post(self, request, pk: int):
-        application = get_object_or_404(PartnerApplication, pk=pk)
+        application = get_object_or_404(PartnerApplication, pk=_id_or_404(pk))
         services.application_approve(application=application, by=request.user)
         application.refresh_from_db()
         return Response(application_out(application))
@@ -197,14 +205,18 @@ class StaffApproveAPI(StaffMixin, APIView):
 @extend_schema_view(post=extend_schema(request=RejectSerializer, responses={200: ApplicationOutSerializer, **_ERRORS}))
 class StaffRejectAPI(StaffMixin, APIView):
     def post(self, request, pk: int):
-        application = get_object_or_404(PartnerApplication, pk=pk)
-        services.application_reject(application=application, by=request.user, reason=request.data.get("reason", ""))
+        application = get_object_or_404(PartnerApplication, pk=_id_or_404(pk))
+        s = RejectSerializer(data=request.data)  # a JSON list or scalar is a 400, not a 500
+        s.is_valid(raise_exception=True)
+        services.application_reject(application=application, by=request.user, reason=s.validated_data["reason"])
         application.refresh_from_db()
         return Response(application_out(application))
 
 
 def partnership_out(p: Partnership, *, org: Organization) -> dict:
-    is_client = p.client_id == org.pk
+    # A partner's invitation by email has no client yet: whoever sees it and isn't the partner is
+    # the invited person's org, the client side.
+    is_client = p.partner_id != org.pk
     data = {
         "id": p.pk,
         "side": "client" if is_client else "partner",
@@ -251,6 +263,7 @@ class PartnershipInSerializer(serializers.Serializer):
 class _PartnershipScoped(_OwnOrgScoped):
     def get_partnership(self, pk: int, capability: str = "partnerships.view") -> Partnership:
         """404 for a partnership that doesn't involve the org; then 403 without the capability."""
+        pk = _id_or_404(pk)
         org = self.access.org
         involved = Q(partner=org) | Q(client=org)
         if self.access.can("partnerships.manage"):
@@ -298,14 +311,15 @@ class PartnershipListAPI(_PartnershipScoped):
                 payment_method=data["payment_method"],
             )
         else:
-            profile = (
-                PartnerProfile.objects.filter(slug=data["partner"], status=PartnerProfile.Status.APPROVED)
-                .select_related("org")
-                .first()
-            )
-            partner = profile.org if profile else Organization.objects.filter(slug=data["partner"]).first()
-            if partner is None:
+            # The partner org's slug (SPEC §9) or its directory slug. An org that exists but is no
+            # approved partner answers as an unknown slug does (SEC-1: no existence leak).
+            profiles = PartnerProfile.objects.filter(
+                Q(slug=data["partner"]) | Q(org__slug=data["partner"]), status=PartnerProfile.Status.APPROVED
+            ).select_related("org")
+            profile = min(profiles, key=lambda pr: pr.org.slug != data["partner"], default=None)
+            if profile is None:
                 raise InvalidInput("not_a_partner", _("Unknown partner."), fields={"partner": [_("Unknown partner.")]})
+            partner = profile.org
             p = services.partnership_invite_partner(
                 access=self.access,
                 partner=partner,
@@ -416,10 +430,12 @@ class PartnershipCancelAPI(_PartnershipActionAPI):
     """PS-11: end an active partnership; `password` unless re-authenticated in the last 5 minutes."""
 
     def act(self, request, p):
+        s = PasswordSerializer(data=request.data)  # a JSON list or scalar is a 400, not a 500
+        s.is_valid(raise_exception=True)
         return services.partnership_end(
             access=self.access,
             partnership=p,
-            password=request.data.get("password"),
+            password=s.validated_data.get("password"),
             reauthenticated=services.reauthenticated_recently(request._request),
         )
 
@@ -515,7 +531,7 @@ class ProfileSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     city = serializers.CharField(required=False, allow_blank=True, max_length=100)
     website = serializers.URLField(required=False, allow_blank=True)
-    languages = serializers.ListField(child=serializers.CharField(max_length=8), required=False)
+    languages = serializers.ListField(child=serializers.ChoiceField(choices=DirectoryLanguage.choices), required=False)
     services = serializers.ListField(
         child=serializers.ChoiceField(choices=ProductType.Category.choices), required=False
     )
@@ -609,7 +625,7 @@ class CollaboratorRightsAPI(_OwnOrgScoped):
 
     def put(self, request, org, user_id: int):
         _partner_only(self.access)
-        membership = selectors.collaborators_of(access=self.access).filter(user_id=user_id).first()
+        membership = selectors.collaborators_of(access=self.access).filter(user_id=_id_or_404(user_id)).first()
         if membership is None:
             raise Http404
         s = RightsSerializer(data=request.data)

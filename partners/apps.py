@@ -28,3 +28,11 @@ class PartnersConfig(AppConfig):
         register_access_guard(partner_mfa_guard)  # SEC-2: every manager page and API call of the org
         # The acting org's partner profile comes with the memberships (one query less a page).
         register_membership_related("org__partner_profile__commission_plan")
+
+        from django.db.models.signals import post_save
+
+        from clients.models import Organization
+
+        from .signals import organization_saved
+
+        post_save.connect(organization_saved, sender=Organization, dispatch_uid="partners.organization_saved")

@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from clients.models import ProductType
 from portal.errors import RuleViolation
 
-from .models import PartnerApplication, PartnerProfile, Partnership
+from .models import DirectoryLanguage, PartnerApplication, PartnerProfile, Partnership
 
-LANGUAGE_CHOICES = [("de", "Deutsch"), ("fr", "Français"), ("it", "Italiano"), ("en", "English"), ("es", "Español")]
+# An <input type="date"> takes only ISO dates, whatever the page's language (the Spanish format
+# "05/12/2026" showed an empty field, and saving then cleared the date).
+ISO_DATE = "%Y-%m-%d"
 
 
 def apply_violation(form: forms.Form, exc: RuleViolation) -> None:
@@ -133,7 +135,7 @@ class EndDateForm(forms.Form):
     ends_on = forms.DateField(
         label=_("End date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"}),
         help_text=_("Leave empty to remove the end date."),
     )
 
@@ -168,7 +170,10 @@ class CollaboratorRightsForm(forms.Form):
 
 class ProfileForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
-        label=_("Languages"), choices=LANGUAGE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Languages"),
+        choices=DirectoryLanguage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     services = forms.MultipleChoiceField(
         label=_("Services"), choices=ProductType.Category.choices, required=False, widget=forms.CheckboxSelectMultiple

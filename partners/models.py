@@ -7,6 +7,8 @@ IntegrityError from a race into the same RuleViolation.
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from datetime import timedelta
 from decimal import Decimal
 
@@ -15,7 +17,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -28,9 +32,89 @@ PENDING_DAYS = 14
 LOGO_MAX_BYTES = 1024 * 1024
 
 
+LOGO_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "gif"]
+
+
 def validate_logo_size(value) -> None:
     if value and value.size > LOGO_MAX_BYTES:
         raise ValidationError(_("The logo must be 1 MB or smaller."), code="logo_too_large")
+
+
+def logo_content_type(head: bytes) -> str | None:
+    """TD-5: the image type a logo's first bytes say it is (PNG, JPEG, WebP or GIF), else None.
+    The content decides, never the file's name: a page named logo.png is not an image. SVG is
+    refused (it can carry scripts)."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def read_logo_head(value, size: int = 16) -> bytes:
+    try:
+        value.seek(0)
+        head = value.read(size)
+        value.seek(0)
+    except (OSError, ValueError):
+        return b""
+    return head or b""
+
+
+def validate_logo_content(value) -> None:
+    if not value or getattr(value, "_committed", False):
+        return  # only a new upload is checked; a stored logo was checked when it came in
+    if logo_content_type(read_logo_head(value)) is None:
+        raise ValidationError(_("The logo must be a PNG, JPEG, WebP or GIF image."), code="logo_not_an_image")
+
+
+class LogoFieldFile(FieldFile):
+    @property
+    def url(self) -> str:
+        """TD-5: the logo is served by the app itself (`partners.views.directory_logo`), not from a
+        media URL nothing serves in production. The stored name's hash makes a new logo a new URL,
+        so the response can be cached for long."""
+        self._require_file()
+        version = hashlib.sha256(self.name.encode()).hexdigest()[:12]
+        return reverse("partners-directory-logo", args=[self.instance.slug]) + f"?v={version}"
+
+
+class LogoField(models.FileField):
+    attr_class = LogoFieldFile
+
+
+class DirectoryLanguage(models.TextChoices):
+    """TD-5: the languages a partner works in. One list for the profile form, the directory's
+    filter, the API and the pages, each named in the reader's language."""
+
+    EN = "en", _("English")
+    ES = "es", _("Spanish")
+    FR = "fr", _("French")
+    DE = "de", _("German")
+    IT = "it", _("Italian")
+    PT = "pt", _("Portuguese")
+
+
+def language_labels(codes) -> list[str]:
+    """Stored language codes as names in the active language (a code the list doesn't know, as it is)."""
+    labels = dict(DirectoryLanguage.choices)
+    return [str(labels.get(code, code)) for code in codes or [] if isinstance(code, str)]
+
+
+def search_normalized(text: str) -> str:
+    """TD-5 search: lower case, accents and control characters removed, spaces collapsed, so that
+    "zurich" finds "Zürich" alike on SQLite and PostgreSQL (no unaccent extension needed)."""
+    decomposed = unicodedata.normalize("NFKD", str(text or ""))
+    kept = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp") else ch
+        for ch in decomposed
+        if not unicodedata.combining(ch)
+    )
+    return " ".join(kept.casefold().split())
 
 
 class CommissionPlan(models.Model):
@@ -172,15 +256,18 @@ class PartnerProfile(ChoicesDisplayMixin, models.Model):
     skills = models.TextField(_("skills"), blank=True)
     references = models.TextField(_("references"), blank=True)
     certifications = models.TextField(_("certifications"), blank=True)
-    logo = models.FileField(
+    logo = LogoField(
         _("logo"),
         upload_to="partners/logos/",
         blank=True,
-        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"]), validate_logo_size],
-        help_text=_("PNG, JPEG or WebP, at most 1 MB."),
+        validators=[FileExtensionValidator(LOGO_EXTENSIONS), validate_logo_size, validate_logo_content],
+        help_text=_("PNG, JPEG, WebP or GIF, at most 1 MB."),
     )
     wordpress_perk_claimed_at = models.DateTimeField(null=True, blank=True)
     require_mfa = models.BooleanField(_("require two-factor authentication for our members"), default=False)
+    # TD-5: what the directory's search reads (`search_normalized` of the names, cities, skills and
+    # the services' names in every site language), kept up to date by `save()`.
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("partner profile")
@@ -190,6 +277,13 @@ class PartnerProfile(ChoicesDisplayMixin, models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and SEARCHED_FIELDS.intersection(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     @property
     def display_name(self) -> str:
         return self.public_name or self.org.name
@@ -197,6 +291,22 @@ class PartnerProfile(ChoicesDisplayMixin, models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def language_labels(self) -> list[str]:
+        return language_labels(self.languages)
+
+    def build_search_text(self) -> str:
+        parts = [self.public_name, self.org.name, self.city, self.org.city, self.skills]
+        categories = dict(ProductType.Category.choices)
+        codes = [c for c in self.services or [] if isinstance(c, str)]
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                parts.extend(str(categories.get(code, "")) for code in codes)
+        return search_normalized(" ".join(p for p in parts if p))
+
+
+SEARCHED_FIELDS = frozenset({"public_name", "city", "skills", "services", "org"})
 
 
 class AffiliateEnrollment(models.Model):

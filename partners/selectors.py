@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from clients.models import Membership, Organization, Product, Role
 from clients.selectors import verified_emails
 from clients.tenancy import Access
+from portal.ids import MAX_ID
 
 from .models import (
     AffiliateEnrollment,
@@ -25,10 +26,12 @@ from .models import (
     CollaboratorRights,
     CommissionPlan,
     CommissionRate,
+    DirectoryLanguage,
     PartnerApplication,
     PartnerProfile,
     Partnership,
     PartnershipProduct,
+    search_normalized,
 )
 
 
@@ -438,3 +441,41 @@ def search_partners(*, query: str, exclude_org: Organization | None = None) -> Q
         | Q(slug__iexact=query)
         | Q(org__memberships__user__email__iexact=query)
     ).distinct()
+
+
+# ---------------------------------------------------------------------------
+# TD-5: directory search, languages, logos
+
+DIRECTORY_QUERY_MAX = 100
+
+
+def directory_search_q(*, query: str) -> Q:
+    """TD-5: the directory's text search, on the profile's `search_text` (names, cities, skills,
+    services' names in every site language), accent- and case-insensitive on SQLite and
+    PostgreSQL alike. `_` and `%` are plain characters; control characters are dropped."""
+    needle = search_normalized((query or "")[:DIRECTORY_QUERY_MAX])
+    if not needle:
+        return Q()
+    return Q(search_text__contains=needle)
+
+
+def directory_language_choices() -> list[tuple[str, str]]:
+    """TD-5: the languages a profile lists and the directory filters by (labels lazy)."""
+    return list(DirectoryLanguage.choices)
+
+
+def directory_logo_profile(*, slug: str) -> PartnerProfile | None:
+    """TD-5: the profile whose logo the public may fetch: approved, listed, with a logo."""
+    return (
+        PartnerProfile.objects.filter(slug=slug, status=PartnerProfile.Status.APPROVED, listed_in_directory=True)
+        .exclude(logo="")
+        .first()
+    )
+
+
+def valid_object_id(value) -> bool:
+    """An id from a URL: beyond what an id column holds it can't exist (and SQLite raises)."""
+    try:
+        return 0 < int(value) <= MAX_ID
+    except (TypeError, ValueError):
+        return False

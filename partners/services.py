@@ -7,10 +7,12 @@ every notable change is an audit event on the trail of each org concerned.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,12 +21,13 @@ from django.utils.translation import gettext_lazy as _
 
 from clients import identifiers
 from clients.audit import audit_record
-from clients.models import Membership, Organization, Product, Role
+from clients.models import Membership, Organization, Product, ProductType, Role
 from clients.selectors import verified_emails
 from clients.tenancy import Access
 from portal.addresses import normalized_email
 from portal.errors import InvalidInput, NotAllowed, RuleViolation
 from portal.ids import MAX_ID
+from portal.models import User
 from portal.outbox import email_enqueue
 from portal.ratelimit import rate_limit_exceeded
 
@@ -33,6 +36,7 @@ from .models import (
     AffiliateEnrollment,
     ClientPartnerSettings,
     CollaboratorRights,
+    DirectoryLanguage,
     PartnerApplication,
     PartnerProfile,
     Partnership,
@@ -49,6 +53,10 @@ ACCEPTANCES = (
 )
 REMINDER_DAYS = (30, 7, 1)
 REAUTH_SECONDS = 300
+# PS-11/SEC-3: wrong passwords when ending a partnership, per user (a scope of PORTAL_RATE_LIMITS).
+PASSWORD_GUESS_SCOPE = "partnership_password"
+
+logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------
 # helpers
@@ -78,12 +86,16 @@ def _audit_both(*, action: str, partnership: Partnership, actor, actor_org: Orga
 
 
 def _ctx(partnership: Partnership, **extra) -> dict:
+    """An email's context. Labels stay lazy (`Choices.label`), so that `email_enqueue` renders them in
+    the recipient's language, not the sender's (NT-2): `get_FOO_display()` is a plain string in the
+    language of the request that sends the email."""
+    p = partnership
     ctx = {
-        "partnership": partnership,
-        "partner_name": partnership.partner.name,
-        "client_name": partnership.client.name if partnership.client_id else partnership.invited_email,
-        "access_level": partnership.get_access_level_display(),
-        "payment_method": partnership.get_payment_method_display() if partnership.payment_method else "",
+        "partnership": p,
+        "partner_name": p.partner.name,
+        "client_name": p.client.name if p.client_id else p.invited_email,
+        "access_level": Partnership.AccessLevel(p.access_level).label,
+        "payment_method": Partnership.PaymentMethod(p.payment_method).label if p.payment_method else "",
     }
     ctx.update(extra)
     return ctx
@@ -514,27 +526,68 @@ DIRECTORY_FIELDS = (
 )
 
 
+# TD-5: the longest public texts a profile holds (the page shows them whole).
+PROFILE_TEXT_MAX = {"description": 2000, "skills": 1000, "references": 1000, "certifications": 1000}
+
+
+def _profile_errors(profile: PartnerProfile) -> dict[str, list[str]]:
+    """TD-5: what the public profile must be, whether it comes from the form or the API."""
+    fields: dict[str, list[str]] = {}
+    for name in ("budget_min", "budget_max"):
+        value = getattr(profile, name)
+        if value is not None and value < 0:
+            fields[name] = [str(_("A budget can't be negative."))]
+    if (
+        not fields
+        and profile.budget_min is not None
+        and profile.budget_max is not None
+        and profile.budget_min > profile.budget_max
+    ):
+        fields["budget_min"] = [str(_("The minimum budget is above the maximum."))]
+    for name, limit in PROFILE_TEXT_MAX.items():
+        if len(getattr(profile, name) or "") > limit:
+            fields[name] = [str(_("At most %(max)d characters.") % {"max": limit})]
+    languages = profile.languages if isinstance(profile.languages, list) else [profile.languages]
+    if any(code not in DirectoryLanguage.values for code in languages):
+        fields["languages"] = [str(_("Choose languages from the list."))]
+    services = profile.services if isinstance(profile.services, list) else [profile.services]
+    if any(code not in ProductType.Category.values for code in services):
+        fields["services"] = [str(_("Choose services from the list."))]
+    return fields
+
+
 @transaction.atomic
 def profile_update(*, access: Access, **values) -> PartnerProfile:
-    """Directory opt-in and public profile (TD-5 data)."""
+    """Directory opt-in and public profile (TD-5 data).
+
+    `logo`: a new file replaces the logo, `False` (the form's "Clear" box) removes it, None or
+    an empty value keeps it. A replaced or removed file is deleted once the change is committed."""
     profile = _require_partner(access)
     access.require("directory.edit")
     changed = []
+    old_logo = profile.logo.name or ""
     for name, value in values.items():
         if name not in DIRECTORY_FIELDS:
             continue
-        if name == "logo" and not value:
-            continue
+        if name == "logo":
+            if value is False:
+                if not old_logo:
+                    continue
+                value = None
+            elif not value or getattr(value, "name", None) == old_logo:
+                continue  # no new file: the logo stays
+        if name in ("languages", "services") and value is not None:
+            value = list(dict.fromkeys(value))
         setattr(profile, name, value)
         changed.append(name)
-    if profile.budget_min is not None and profile.budget_max is not None and profile.budget_min > profile.budget_max:
-        raise InvalidInput(
-            "invalid_budget",
-            _("The minimum budget is above the maximum."),
-            fields={"budget_min": [str(_("The minimum budget is above the maximum."))]},
-        )
+    fields = _profile_errors(profile)
+    if fields:
+        raise InvalidInput("invalid", next(iter(fields.values()))[0], fields=fields)
     profile.full_clean(exclude=["org", "commission_plan", "slug"])
     profile.save()
+    if old_logo and profile.logo.name != old_logo:
+        storage = profile.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
     audit_record(
         action="partner.profile_updated",
         org=access.org,
@@ -716,7 +769,8 @@ def partnership_invite_partner(
     access.require("partnerships.manage")
     client = access.org
     if partner is None or not selectors.is_approved_partner(org=partner):
-        raise RuleViolation("not_a_partner", _("This organization is not an approved partner."), status=400)
+        # SEC-1: the same answer as for a slug no org has (no existence leak).
+        raise InvalidInput("not_a_partner", _("Unknown partner."), fields={"partner": [str(_("Unknown partner."))]})
     if partner.pk == client.pk:
         raise InvalidInput("cannot_invite_self", _("An organization can't be its own partner."))
     access_level, payment_method = _check_level(access_level, payment_method)
@@ -817,6 +871,29 @@ def _locked(p: Partnership) -> Partnership:
     return Partnership.objects.select_for_update(of=("self",)).select_related("partner", "client").get(pk=p.pk)
 
 
+def _refuse_partner_changes(p: Partnership, *, access_level, product_ids, payment_method) -> None:
+    """PS-3: the partner accepts (validates) or declines the client's request as it is; only the
+    client chooses the level, the products and who pays (PS-2 lets the *client* grant other rights).
+    Sending the requested values again changes nothing and is accepted; anything else is refused,
+    never silently ignored."""
+    fields: dict[str, list[str]] = {}
+    if access_level is not None and access_level != p.requested_access_level:
+        fields["access_level"] = [str(_("The client chose the access level."))]
+    if payment_method is not None and payment_method != p.requested_payment_method:
+        fields["payment_method"] = [str(_("The client chose who pays."))]
+    if product_ids is not None and _clean_ids(product_ids) != sorted(set(p.requested_product_ids)):
+        fields["product_ids"] = [str(_("The client chose the products."))]
+    if fields:
+        raise InvalidInput(
+            "cannot_change_request",
+            _(
+                "A partner accepts the client's request as it is: the access level, the products and who pays "
+                "are the client's choice. Decline the request if it doesn't suit you."
+            ),
+            fields=fields,
+        )
+
+
 @transaction.atomic
 def partnership_accept(
     *,
@@ -846,6 +923,7 @@ def partnership_accept(
         else:
             ids = _clean_ids(product_ids)
     else:
+        _refuse_partner_changes(p, access_level=access_level, product_ids=product_ids, payment_method=payment_method)
         client = p.client
         level, method, ids = p.access_level, p.payment_method, list(p.requested_product_ids)
     if selectors.partnership_between(partner=p.partner, client=client) not in (None, p):
@@ -1155,6 +1233,41 @@ def _finish(p: Partnership, *, by, side: str) -> None:
     p.grants.filter(active=True).update(active=False, removed_at=now)
 
 
+def _password_locked_key(user) -> str:
+    return f"partners:password-locked:{user.pk}"
+
+
+def _password_guesses_refused() -> RuleViolation:
+    message = _("Too many wrong passwords. Wait a few minutes, then try again.")
+    return RuleViolation("rate_limited", message, status=429, fields={"password": [str(message)]})
+
+
+def _check_password(user, password: str | None) -> None:
+    """PS-11 re-authentication, with SEC-3's limit on guesses: past the limit of wrong passwords
+    in the window every attempt is refused, the right password too (else the limit tells nothing
+    an attacker minds). Nothing of the password is logged or audited."""
+    if cache.get(_password_locked_key(user)):
+        raise _password_guesses_refused()
+    if not password:
+        raise InvalidInput(
+            "reauthentication_required",
+            _("Enter your password to confirm."),
+            fields={"password": [str(_("Enter your password to confirm."))]},
+        )
+    if user.check_password(password):
+        return
+    if rate_limit_exceeded(scope=PASSWORD_GUESS_SCOPE, key=str(user.pk)):
+        _limit, window = settings.PORTAL_RATE_LIMITS[PASSWORD_GUESS_SCOPE]
+        cache.set(_password_locked_key(user), True, timeout=window)
+        logger.warning("partnership end: too many wrong passwords, user %s locked out for %s s", user.pk, window)
+        raise _password_guesses_refused()
+    raise InvalidInput(
+        "wrong_password",
+        _("The password is not correct."),
+        fields={"password": [str(_("The password is not correct."))]},
+    )
+
+
 @transaction.atomic
 def partnership_end(
     *, access: Access, partnership: Partnership, password: str | None = None, reauthenticated: bool = False
@@ -1169,18 +1282,7 @@ def partnership_end(
     if not p.is_active:
         raise RuleViolation("not_active", _("Only an active partnership can be ended."))
     if not reauthenticated:
-        if not password:
-            raise InvalidInput(
-                "reauthentication_required",
-                _("Enter your password to confirm."),
-                fields={"password": [str(_("Enter your password to confirm."))]},
-            )
-        if not access.user.check_password(password):
-            raise InvalidInput(
-                "wrong_password",
-                _("The password is not correct."),
-                fields={"password": [str(_("The password is not correct."))]},
-            )
+        _check_password(access.user, password)
     _finish(p, by=access.user, side=side)
     _audit_both(
         action="partnership.ended", partnership=p, actor=access.user, actor_org=access.org, details={"side": side}
@@ -1226,6 +1328,17 @@ def partnership_set_end_date(*, access: Access, partnership: Partnership, ends_o
 # periodic jobs (called by thin Celery tasks)
 
 
+def _invitee_name(p: Partnership) -> str:
+    """How the invitee's own copy names them: the org they would have accepted for when they
+    represent exactly one, else their name, else the address. (The partner's copy keeps the
+    address it typed: whether that address has an account is not the partner's to learn, SEC-1.)"""
+    orgs = list(selectors.legal_rep_orgs_by_email(email=p.invited_email).exclude(pk=p.partner_id)[:2])
+    if len(orgs) == 1:
+        return orgs[0].name
+    user = User.objects.filter(email__iexact=p.invited_email).first()
+    return (user.full_name or p.invited_email) if user else p.invited_email
+
+
 def partnerships_expire(*, now=None) -> int:
     """PS-1: pending partnerships older than 14 days expire; both sides are told."""
     now = now or timezone.now()
@@ -1253,7 +1366,7 @@ def partnerships_expire(*, now=None) -> int:
                     key=f"partnership-expired:{p.pk}:invitee",
                     to=p.invited_email,
                     template="partners/expired",
-                    context=_ctx(p),
+                    context=_ctx(p, client_name=_invitee_name(p)),
                 )
             n += 1
     return n

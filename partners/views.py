@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from clients.models import Product
 from clients.tenancy import acting, switch_org
@@ -21,7 +21,9 @@ from portal.paging import page_without_count
 
 from . import forms, selectors, services
 from .access import mfa_blocked
-from .models import ClientPartnerSettings, PartnerApplication, PartnerProfile, Partnership
+from .models import ClientPartnerSettings, PartnerApplication, PartnerProfile, Partnership, logo_content_type
+
+LOGO_CACHE_SECONDS = 7 * 24 * 3600  # the URL carries the stored name's hash: a new logo is a new URL
 
 
 def _flash(request, exc: RuleViolation) -> None:
@@ -52,6 +54,8 @@ class PartnerMixin(OwnOrgMixin):
 
 
 def _own_partnership(access, pk) -> Partnership:
+    if not selectors.valid_object_id(pk):
+        raise Http404
     p = selectors.partnerships_visible_to(access=access).filter(pk=pk).first()
     if p is None:
         raise Http404
@@ -154,6 +158,8 @@ def staff_queue(request):
 @require_POST
 def staff_decide(request, pk: int, decision: str):
     _staff_only(request)
+    if not selectors.valid_object_id(pk):
+        raise Http404
     application = get_object_or_404(PartnerApplication, pk=pk)
     try:
         if decision == "approve":
@@ -630,15 +636,17 @@ class EndView(OwnOrgMixin, View):
         if request.POST.get("step") != "2":
             return render(request, "partners/end.html", {"p": p, "step": 2, "form": forms.PasswordForm()})
         form = forms.PasswordForm(request.POST)
+        status = 400
         if form.is_valid():
             try:
                 services.partnership_end(access=self.access, partnership=p, password=form.cleaned_data["password"])
             except RuleViolation as exc:
                 forms.apply_violation(form, exc)
+                status = 429 if exc.status == 429 else 400  # SEC-3: too many wrong passwords
             else:
                 messages.success(request, _("The partnership has ended. The other side was told."))
                 return redirect("partners:partnership_detail", pk=p.pk)
-        return render(request, "partners/end.html", {"p": p, "step": 2, "form": form}, status=400)
+        return render(request, "partners/end.html", {"p": p, "step": 2, "form": form}, status=status)
 
 
 # ---------------------------------------------------------------------------
@@ -649,7 +657,7 @@ class EndView(OwnOrgMixin, View):
 @require_POST
 def access_client(request, pk: int):
     access = acting(request)
-    if access is None or access.is_acting_for_client:
+    if access is None or access.is_acting_for_client or not selectors.valid_object_id(pk):
         raise Http404
     p = (
         Partnership.objects.filter(pk=pk, partner=access.org, status=Partnership.Status.ACTIVE)
@@ -711,6 +719,8 @@ class CollaboratorEditView(PartnerMixin, View):
     capability = "collaborators.manage"
 
     def _member(self, user_id):
+        if not selectors.valid_object_id(user_id):
+            raise Http404
         m = selectors.collaborators_of(access=self.access).filter(user_id=user_id).first()
         if m is None:
             raise Http404
@@ -802,3 +812,28 @@ class SecurityView(OwnOrgMixin, View):
         else:
             messages.success(request, _("Saved."))
         return redirect("partners:security")
+
+
+# ---------------------------------------------------------------------------
+# TD-5: the directory's logos, served by the app itself (no media server in production)
+
+
+@require_GET
+def directory_logo(request, slug: str):
+    profile = selectors.directory_logo_profile(slug=slug)
+    if profile is None:
+        raise Http404
+    try:
+        handle = profile.logo.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404
+    content_type = logo_content_type(handle.read(16))
+    if content_type is None:  # stored before its content was checked: never served as something else
+        handle.close()
+        raise Http404
+    handle.seek(0)
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = f"public, max-age={LOGO_CACHE_SECONDS}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -124,7 +124,7 @@ def test_directory_opt_in_saved_and_audited(client, world):
 
 def test_directory_logo_type_and_size_validated(client, world):
     client.force_login(world.partner_rep)
-    bad = SimpleUploadedFile("logo.gif", b"GIF89a", content_type="image/gif")
+    bad = SimpleUploadedFile("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", content_type="image/svg+xml")
     response = client.post(reverse("partners:profile"), {"public_name": "X", "logo": bad})
     assert response.status_code == 400
     big = SimpleUploadedFile("logo.png", b"\x89PNG" + b"0" * (1024 * 1024 + 1), content_type="image/png")

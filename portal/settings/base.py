@@ -331,4 +331,6 @@ PORTAL_RATE_LIMITS = {
     "partner_invite": (20, 3600),
     "tender_request_ip": (5, 3600),
     "tender_request_email": (3, 3600),
+    # PS-11: wrong passwords when ending a partnership, per person (then refused even when right)
+    "partnership_password": (5, 900),
 }

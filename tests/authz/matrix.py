@@ -466,6 +466,8 @@ ROWS: list[Row] = [
     # --- tenders: public ---------------------------------------------------------------------
     page("tenders:directory", "none", EVERYONE),
     page("tenders:directory_profile", "none", EVERYONE, kwargs=pick("p_profile", key="slug", attr="slug")),
+    # TD-5: a listed partner's logo, public; the scenario's profile has none, so 404 for everyone
+    page("partners-directory-logo", "none", "*=404", kwargs=pick("p_profile", key="slug", attr="slug")),
     page("tenders:request_new", "none", EVERYONE),
     page("tenders:request_sent", "none", EVERYONE),
     page("tenders:confirm", "none", EVERYONE, kwargs=pick("visitor_tender", key="token", attr="confirm_token")),

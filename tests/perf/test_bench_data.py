@@ -95,3 +95,11 @@ def test_bl6_bench_data_reconciles_payments_and_balances():
     assert Payment.objects.filter(status="succeeded").count() == paid.count()
     assert BalanceEntry.objects.filter(kind="cashback").count() == CashbackEntry.objects.filter(status="earned").count()
     assert billing_reconcile() == []
+
+
+def test_td5_bench_data_directory_partners_are_searchable():
+    _load()
+    listed = PartnerProfile.objects.filter(slug__startswith="bench-small-dir").exclude(search_text="")
+
+    assert listed.count() == PartnerProfile.objects.filter(slug__startswith="bench-small-dir").count() > 0
+    assert "digital" in listed.first().search_text

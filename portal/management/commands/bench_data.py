@@ -148,6 +148,15 @@ def copy_rows(model, fields: list[str], rows) -> int:
     return count
 
 
+def _directory_search_text(*, name: str, city: str, services: list[str]) -> str:
+    """The search column `PartnerProfile.save()` would fill (COPY bypasses it)."""
+    from clients.models import Organization
+    from partners.models import PartnerProfile
+
+    profile = PartnerProfile(public_name=name, city=city, services=services, org=Organization(name=name, city=city))
+    return profile.build_search_text()
+
+
 class Command(BaseCommand):
     help = "Load the benchmark data set into PostgreSQL (one partner at one scale per run)."
 
@@ -717,6 +726,7 @@ class Command(BaseCommand):
                     "website",
                     "languages",
                     "services",
+                    "search_text",
                 ],
                 (
                     (
@@ -733,6 +743,11 @@ class Command(BaseCommand):
                         f"https://dir{s}.bench.example",
                         json.dumps([("de", "fr", "en", "it")[s % 4], "en"]),
                         json.dumps([cats[s % len(cats)], cats[(s + 1) % len(cats)]]),
+                        _directory_search_text(
+                            name=f"{WORDS[s % len(WORDS)]} Digital {s:04d}",
+                            city=CITIES[s % len(CITIES)],
+                            services=[cats[s % len(cats)], cats[(s + 1) % len(cats)]],
+                        ),
                     )
                     for s in range(n_small)
                 ),
