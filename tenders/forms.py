@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from clients import identifiers
 from clients.models import ProductType
+from partners.models import DirectoryLanguage
 
 from .models import (
     AMOUNT_MAX_DIGITS,
@@ -42,7 +43,10 @@ class TenderRequestForm(forms.Form):
     email = forms.EmailField(
         label=_("Email"),
         max_length=254,
-        help_text=_("Visitors receive a link to confirm this address before the request is sent to partners."),
+        help_text=_(
+            "We email a link to confirm this address before the request is sent to partners, unless it is "
+            "a verified address of your account."
+        ),
     )
     company = forms.CharField(label=_("Company (optional)"), max_length=COMPANY_MAX, required=False)
     country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES)
@@ -132,38 +136,34 @@ class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Your answer"), max_length=REVIEW_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _filter(label, choices) -> forms.ChoiceField:
+    """A list filter: "All" or one of `choices`; another value is ignored, and the form says so."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", _("All"))] + list(choices),
+        required=False,
+        error_messages={"invalid_choice": _("“%(value)s” is not one of the choices: this filter is ignored.")},
+    )
+
+
 class InboxFilterForm(forms.Form):
-    category = forms.ChoiceField(
-        label=_("Category"), choices=[("", _("All"))] + list(ProductType.Category.choices), required=False
-    )
-    country = forms.ChoiceField(
-        label=_("Country"), choices=[("", _("All"))] + list(identifiers.COUNTRY_CHOICES), required=False
-    )
-    language = forms.ChoiceField(
-        label=_("Language"), choices=[("", _("All"))] + list(TenderLanguage.choices), required=False
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[
-            ("", _("All")),
+    category = _filter(_("Category"), ProductType.Category.choices)
+    country = _filter(_("Country"), identifiers.COUNTRY_CHOICES)
+    language = _filter(_("Language"), TenderLanguage.choices)
+    status = _filter(
+        _("Status"),
+        [
             ("new", _("New")),
             (TenderRequest.Status.PUBLISHED, pgettext_lazy("tender status", "Open")),
             ("answered", _("Answered by us")),
             (TenderRequest.Status.AWARDED, _("Awarded")),
             (TenderRequest.Status.CLOSED, _("Closed")),
         ],
-        required=False,
     )
 
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
-    country = forms.ChoiceField(
-        label=_("Country"), choices=[("", _("All"))] + list(identifiers.COUNTRY_CHOICES), required=False
-    )
-    language = forms.ChoiceField(
-        label=_("Language"), choices=[("", _("All"))] + list(TenderLanguage.choices), required=False
-    )
-    service = forms.ChoiceField(
-        label=_("Service"), choices=[("", _("All"))] + list(ProductType.Category.choices), required=False
-    )
+    country = _filter(_("Country"), identifiers.COUNTRY_CHOICES)
+    language = _filter(_("Language"), DirectoryLanguage.choices)  # the languages profiles list (TD-5)
+    service = _filter(_("Service"), ProductType.Category.choices)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -245,6 +246,15 @@ class TenderQuote(ChoicesDisplayMixin, models.Model):
     @property
     def is_decline(self) -> bool:
         return self.status == self.Status.DECLINED
+
+    @property
+    def is_expired(self) -> bool:
+        """TD-4: a quote still waiting for an answer whose validity date has passed can't be accepted."""
+        return (
+            self.status == self.Status.SUBMITTED
+            and self.valid_until is not None
+            and self.valid_until < timezone.localdate()
+        )
 
 
 class PartnerReview(models.Model):

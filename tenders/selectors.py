@@ -13,7 +13,8 @@ from django.db.models.functions import Coalesce, Lower, NullIf
 from clients.models import Organization, ProductType, Role
 from clients.tenancy import Access
 from partners.models import PartnerProfile
-from partners.selectors import access_is_approved_partner, access_partner_profile
+from partners.selectors import access_is_approved_partner, access_partner_profile, directory_search_q
+from portal.ids import MAX_ID
 
 from .models import PartnerReview, TenderDelivery, TenderQuote, TenderRequest
 
@@ -26,6 +27,57 @@ INBOX_STATUSES = ("new", "published", "answered", "awarded", "closed")
 
 
 # --- who may do what ---------------------------------------------------------
+
+
+def object_id(value) -> int | None:
+    """An id from a path or a body, or None when it can't be one (then: not found). An id past
+    MAX_ID made the database driver overflow (a 500) instead of finding nothing."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+def tender_request_insiders(*, request: TenderRequest, user=None) -> set[int]:
+    """TD-2/TD-6: the orgs a request comes from: the requester's org, every org of the person who
+    sent it (and of `user`, who acts on it now), and every org of whoever owns its email address.
+    None of them receives it, quotes on it, or is awarded or reviewed through it: a partner never
+    deals with itself."""
+    from allauth.account.models import EmailAddress
+
+    email = (request.email or "").strip()
+    people = Q(memberships__user__email__iexact=email) | Q(
+        memberships__user__in=EmailAddress.objects.filter(email__iexact=email, verified=True).values("user_id")
+    )
+    for person_id in {request.requester_user_id, getattr(user, "pk", None)} - {None}:
+        people |= Q(memberships__user_id=person_id)
+    insiders = set(Organization.objects.filter(people).values_list("pk", flat=True))
+    if request.requester_org_id:
+        insiders.add(request.requester_org_id)
+    return insiders
+
+
+def tender_requests_not_from(qs: QuerySet[TenderRequest], *, org: Organization) -> QuerySet[TenderRequest]:
+    """`qs` without the requests `org` is an insider of (`tender_request_insiders`), in one query."""
+    from allauth.account.models import EmailAddress
+
+    from clients.models import Membership
+    from portal.models import User
+
+    addresses = User.objects.filter(memberships__org=org).annotate(address=Lower("email")).values("address")
+    verified = (
+        EmailAddress.objects.filter(user__memberships__org=org, verified=True)
+        .annotate(address=Lower("email"))
+        .values("address")
+    )
+    return (
+        qs.exclude(requester_org=org)
+        .exclude(requester_user__in=Membership.objects.filter(org=org).values("user_id"))
+        .annotate(request_address=Lower("email"))
+        .exclude(request_address__in=addresses)
+        .exclude(request_address__in=verified)
+    )
 
 
 def tender_inbox_allowed(*, access: Access | None) -> bool:
@@ -130,11 +182,8 @@ def tender_inbox_new_count_changed(*, access: Access | None) -> None:
 
 def tender_delivery_for(*, access: Access | None, request_id) -> TenderDelivery | None:
     """One received request, or None (then 404: not received, or not a partner)."""
-    if not tender_inbox_allowed(access=access):
-        return None
-    try:
-        request_id = int(request_id)
-    except (TypeError, ValueError):
+    request_id = object_id(request_id)
+    if request_id is None or not tender_inbox_allowed(access=access):
         return None
     return (
         TenderDelivery.objects.filter(partner=access.org, request_id=request_id)
@@ -163,9 +212,8 @@ def tender_requests_of(*, access: Access | None) -> QuerySet[TenderRequest]:
 
 
 def tender_request_of(*, access: Access | None, request_id) -> TenderRequest | None:
-    try:
-        request_id = int(request_id)
-    except (TypeError, ValueError):
+    request_id = object_id(request_id)
+    if request_id is None:
         return None
     return tender_requests_of(access=access).filter(pk=request_id).first()
 
@@ -210,19 +258,8 @@ def _directory_listed(
     """Approved partners listed in the directory, searched, filtered and in directory order."""
     qs = PartnerProfile.objects.filter(status=PartnerProfile.Status.APPROVED, listed_in_directory=True)
     query = (query or "").strip()[:100]
-    if query:
-        match = (
-            Q(public_name__icontains=query)
-            | Q(org__name__icontains=query)
-            | Q(city__icontains=query)
-            | Q(org__city__icontains=query)
-            | Q(services__icontains=query)
-            | Q(skills__icontains=query)
-        )
-        for code, label in ProductType.Category.choices:
-            if query.lower() in str(label).lower():
-                match |= Q(services__icontains=f'"{code}"')
-        qs = qs.filter(match)
+    if query:  # names, cities, skills and services' names, accents and case ignored (partners' search column)
+        qs = qs.filter(directory_search_q(query=query))
     if country:
         qs = qs.filter(org__country=country.upper()[:2])
     if language:

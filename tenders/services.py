@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients import identifiers
@@ -47,6 +47,8 @@ from .models import (
 
 REFUSED_MESSAGE = _("Your request could not be submitted. Please try again later.")
 MAX_AMOUNT = Decimal("9999999999.99")
+# TD-1/TD-3: a deadline or a quote's validity is at most this far ahead (9999-12-31 was taken).
+HORIZON_DAYS = 730
 
 
 # --- helpers -----------------------------------------------------------------
@@ -91,6 +93,14 @@ def _date(value: Any, field: str) -> date:
         return date.fromisoformat(str(value or "").strip())
     except ValueError:
         raise _invalid(field, _("Enter a date as YYYY-MM-DD."))
+
+
+def _within_horizon(value: date, field: str, message) -> date:
+    """A date at most HORIZON_DAYS (2 years) ahead."""
+    last = timezone.localdate() + timedelta(days=HORIZON_DAYS)
+    if value > last:
+        raise _invalid(field, message % {"date": formats.date_format(last, "DATE_FORMAT")})
+    return value
 
 
 def _choice(value: Any, field: str, choices, message) -> str:
@@ -144,7 +154,7 @@ def _notify_requester(*, request: TenderRequest, key: str, template: str, contex
             key=key,
             to=request.email,
             template=template,
-            context=ctx,
+            context={**ctx, "by_address": True},
             language=_email_language(request),
             link=_requester_link(request),
         )
@@ -192,17 +202,31 @@ def tender_request_clean(data: dict) -> dict:
     clean["deadline"] = _date(data.get("deadline"), "deadline")
     if clean["deadline"] <= timezone.localdate():
         raise _invalid("deadline", _("The deadline must be in the future."))
+    _within_horizon(clean["deadline"], "deadline", _("The deadline can be at most 2 years ahead, until %(date)s."))
     return clean
 
 
-def _addressed_partner(slug: str) -> Organization | None:
+OWN_ORG_MESSAGE = _("You can't request a quote from your own organization.")
+
+
+def _addressed_partner(slug: str, *, access: Access | None) -> Organization | None:
+    """The directory partner a request is addressed to (TD-5); never the sender's own org (TD-2)."""
     slug = (slug or "").strip()
     if not slug:
         return None
     profile = selectors.directory_profile(slug=slug[:80])
     if profile is None:
         raise InvalidInput("unknown_partner", _("This partner is not in the directory."))
+    if access is not None and access.user.memberships.filter(org=profile.org).exists():
+        raise RuleViolation("own_organization", OWN_ORG_MESSAGE)
     return profile.org
+
+
+def _email_is_members_own(access: Access, email: str) -> bool:
+    """The contact address is the member's sign-in address or one they verified (TD-1)."""
+    from clients.selectors import verified_emails
+
+    return email.lower() in verified_emails(user=access.user, access=access)
 
 
 @transaction.atomic
@@ -214,14 +238,17 @@ def tender_request_submit(
     partner_slug: str = "",
     honeypot: str = "",
 ) -> TenderRequest:
-    """TD-1: store a quote request. Visitors confirm their email first; members of an org publish at once.
+    """TD-1: store a quote request. Visitors confirm their email first; members of an org publish at once
+    when the contact address is one of their own (verified) addresses, else they confirm it too: partners
+    never receive an address nobody confirmed.
 
     A filled honeypot or an exceeded rate limit stores nothing.
     """
     if honeypot:
         raise RuleViolation("request_refused", REFUSED_MESSAGE, status=400)
     clean = tender_request_clean(data)
-    addressed_to = _addressed_partner(partner_slug)
+    member = access is not None and not access.is_acting_for_client and access.can("tenders.request")
+    addressed_to = _addressed_partner(partner_slug, access=access if member else None)
     # Count only well-formed submissions; both counters move so neither can be dodged.
     over_ip = _rate_limit_hit(scope="tender_request_ip", key=ip or "unknown")
     over_email = _rate_limit_hit(scope="tender_request_email", key=clean["email"])
@@ -229,7 +256,6 @@ def tender_request_submit(
         raise RuleViolation(
             "rate_limited", _("Too many quote requests were sent recently. Try again in an hour."), status=429
         )
-    member = access is not None and not access.is_acting_for_client and access.can("tenders.request")
     request = TenderRequest.objects.create(
         **clean,
         addressed_to=addressed_to,
@@ -245,13 +271,19 @@ def tender_request_submit(
             target=request,
             details={"categories": request.categories, "addressed_to": addressed_to.slug if addressed_to else None},
         )
+    if member and _email_is_members_own(access, request.email):
         _publish(request)
     else:
         email_enqueue(
             key=f"tender-confirm:{request.pk}",
             to=request.email,
             template="tenders/confirm_request",
-            context={"tender": request, "private_link": _absolute(_requester_link(request))},
+            context={
+                "tender": request,
+                "private_link": _absolute(_requester_link(request)),
+                "member": member,
+                "by_address": True,
+            },
             language=_email_language(request),
             link=reverse("tenders:confirm", kwargs={"token": request.confirm_token}),
         )
@@ -277,7 +309,7 @@ def tender_request_confirm(*, token: str) -> TenderRequest:
     request.save(update_fields=["confirmed_at"])
     audit_record(
         action="tender.confirmed",
-        org=None,
+        org=request.requester_org,
         target=request,
         details={"email": request.email},
     )
@@ -286,18 +318,20 @@ def tender_request_confirm(*, token: str) -> TenderRequest:
 
 
 def _matching_partners(request: TenderRequest) -> list[Organization]:
-    """TD-2: the approved partners that receive a request."""
+    """TD-2: the approved partners that receive a request; never the orgs it comes from."""
     approved = PartnerProfile.Status.APPROVED
+    insiders = selectors.tender_request_insiders(request=request)
     if request.addressed_to_id:
+        if request.addressed_to_id in insiders:
+            return []
         org = Organization.objects.filter(pk=request.addressed_to_id, partner_profile__status=approved).first()
         return [org] if org else []
     subscriptions = (
         TenderSubscription.objects.filter(active=True, org__partner_profile__status=approved)
+        .exclude(org_id__in=insiders)
         .select_related("org")
         .order_by("org_id")
     )
-    if request.requester_org_id:
-        subscriptions = subscriptions.exclude(org_id=request.requester_org_id)
     return [s.org for s in subscriptions if s.matches(request)]
 
 
@@ -365,9 +399,10 @@ def tender_subscription_save(
     }
     subscription, _created = TenderSubscription.objects.update_or_create(org=access.org, defaults=clean)
     if subscription.active:
-        open_requests = TenderRequest.objects.filter(
-            status=TenderRequest.Status.PUBLISHED, addressed_to__isnull=True
-        ).exclude(requester_org=access.org)
+        open_requests = selectors.tender_requests_not_from(
+            TenderRequest.objects.filter(status=TenderRequest.Status.PUBLISHED, addressed_to__isnull=True),
+            org=access.org,
+        )
         for request in open_requests:
             if subscription.matches(request):
                 TenderDelivery.objects.get_or_create(request=request, partner=access.org)
@@ -399,6 +434,8 @@ def _delivery_locked(access: Access, request_id) -> tuple[TenderDelivery, Tender
     request = TenderRequest.objects.select_for_update().get(pk=delivery.request_id)
     if request.status != TenderRequest.Status.PUBLISHED:
         raise RuleViolation("tender_closed", _("This request is closed: it no longer takes quotes."))
+    if access.org.pk in selectors.tender_request_insiders(request=request):
+        raise RuleViolation("own_request", _("This request comes from your own organization: you can't answer it."))
     if TenderQuote.objects.filter(request=request, partner=access.org).exists():
         raise RuleViolation("already_answered", _("Your organization has already answered this request."))
     return delivery, request
@@ -427,6 +464,7 @@ def tender_quote_submit(
     clean_valid = _date(valid_until, "valid_until")
     if clean_valid < timezone.localdate():
         raise _invalid("valid_until", _("The validity date can't be in the past."))
+    _within_horizon(clean_valid, "valid_until", _("A quote can be valid for at most 2 years, until %(date)s."))
     if accepts_tender_exclusivity is not True:
         raise InvalidInput(
             "exclusivity_required",
@@ -546,17 +584,24 @@ def tender_quote_accept(*, request: TenderRequest, quote_id, access: Access | No
         raise RuleViolation("already_awarded", _("A quote has already been accepted for this request."))
     if request.status != TenderRequest.Status.PUBLISHED:
         raise RuleViolation("tender_closed", _("This request is closed."))
-    try:
-        quote_id = int(quote_id)
-    except (TypeError, ValueError):
-        raise RuleViolation("not_found", _("Not found."), status=404)
+    quote_id = selectors.object_id(quote_id)
     quote = (
         TenderQuote.objects.select_for_update()
         .filter(request=request, pk=quote_id, status=TenderQuote.Status.SUBMITTED)
         .first()
+        if quote_id is not None
+        else None
     )
     if quote is None:
         raise RuleViolation("not_found", _("Not found."), status=404)
+    if quote.is_expired:
+        raise RuleViolation(
+            "quote_expired",
+            _("This quote expired on %(date)s: ask the partner for a new one, or accept another quote.")
+            % {"date": formats.date_format(quote.valid_until, "DATE_FORMAT")},
+        )
+    if quote.partner_id in selectors.tender_request_insiders(request=request, user=access.user if access else None):
+        raise RuleViolation("own_quote", _("This quote comes from your own organization: it can't be accepted."))
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -615,6 +660,9 @@ def tender_review_submit(
         raise RuleViolation("not_awarded", _("Only an awarded request can be reviewed."))
     if PartnerReview.objects.filter(request=request).exists():
         raise RuleViolation("already_reviewed", _("This project has already been reviewed."))
+    quote = TenderQuote.objects.select_related("partner").get(request=request, status=TenderQuote.Status.ACCEPTED)
+    if quote.partner_id in selectors.tender_request_insiders(request=request, user=access.user if access else None):
+        raise RuleViolation("own_partner", _("You can't review your own organization."))
     try:
         clean_rating = int(str(rating).strip())
     except (TypeError, ValueError):
@@ -622,7 +670,6 @@ def tender_review_submit(
     if not 1 <= clean_rating <= 5:
         raise _invalid("rating", _("Give a rating from 1 to 5."))
     clean_text = _text({"text": text}, "text", REVIEW_MAX, required=False, label=_("Review"))
-    quote = TenderQuote.objects.select_related("partner").get(request=request, status=TenderQuote.Status.ACCEPTED)
     try:
         with transaction.atomic():
             review = PartnerReview.objects.create(
@@ -659,11 +706,12 @@ def tender_review_answer(*, access: Access, review_id, answer: str) -> PartnerRe
     """TD-6: the reviewed partner answers a review, once."""
     _require_partner(access)
     access.require("tenders.quote")
-    try:
-        review_id = int(review_id)
-    except (TypeError, ValueError):
-        raise RuleViolation("not_found", _("Not found."), status=404)
-    review = PartnerReview.objects.select_for_update().filter(pk=review_id, partner=access.org).first()
+    review_id = selectors.object_id(review_id)
+    review = (
+        PartnerReview.objects.select_for_update().filter(pk=review_id, partner=access.org).first()
+        if review_id is not None
+        else None
+    )
     if review is None:
         raise RuleViolation("not_found", _("Not found."), status=404)
     if review.answered_at is not None:

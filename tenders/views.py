@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -36,6 +37,15 @@ INBOX_PAGE_SIZE = 25
 
 def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def valid_filters(form) -> dict:
+    """The filters of a list whose values are valid: an invalid one is ignored (the form says so next
+    to its field) without dropping the others (TD-2, TD-5)."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return {name: value for name, value in form.cleaned_data.items() if value}
 
 
 def _violation_message(request, exc: RuleViolation) -> None:
@@ -77,7 +87,19 @@ def request_new(request):
                 form_add_violation(form, exc)
             else:
                 if tender.requester_org_id:
-                    messages.success(request, _("Your quote request is published. Partners' quotes will appear here."))
+                    if tender.status == TenderRequest.Status.AWAITING_CONFIRMATION:
+                        messages.success(
+                            request,
+                            _(
+                                "We emailed a confirmation link to %(email)s: it is not a verified address of your "
+                                "account. Your request is sent to partners once the address is confirmed."
+                            )
+                            % {"email": tender.email},
+                        )
+                    else:
+                        messages.success(
+                            request, _("Your quote request is published. Partners' quotes will appear here.")
+                        )
                     return redirect("tenders:my_request", pk=tender.pk)
                 return redirect("tenders:request_sent")
     else:
@@ -113,7 +135,12 @@ def request_confirm(request, token: str):
             if exc.status == 404:
                 raise Http404
             raise
-        messages.success(request, _("Thank you: your email is confirmed and your request was sent to partners."))
+        if tender.deliveries.exists():
+            messages.success(request, _("Thank you: your email is confirmed and your request was sent to partners."))
+        else:
+            messages.success(request, _("Thank you: your email is confirmed and your request is published."))
+        if tender.requester_org_id:
+            return redirect("tenders:my_request", pk=tender.pk)
         return redirect("tenders:private", token=tender.token)
     return render(request, "tenders/request_confirm.html", {"tender": tender})
 
@@ -125,6 +152,8 @@ def _requester_context(tender: TenderRequest, *, private: bool) -> dict:
     review = PartnerReview.objects.filter(request=tender).first()
     return {
         "tender": tender,
+        # TD-2: how many partners received it; the page says so when none has (yet).
+        "partners_count": tender.deliveries.count(),
         "quotes": selectors.quotes_for_requester(request=tender),
         "private": private,
         "review": review,
@@ -233,7 +262,10 @@ class PartnerViewMixin:
     access: Access
 
     def dispatch(self, request, *args, **kwargs):
-        access = acting(request) if request.user.is_authenticated else None
+        if not request.user.is_authenticated:
+            # Emailed links (a new request, a review) first go through the login page.
+            return redirect_to_login(request.get_full_path())
+        access = acting(request)
         if not selectors.tender_inbox_allowed(access=access):
             raise Http404
         self.access = access
@@ -243,7 +275,7 @@ class PartnerViewMixin:
 class InboxView(PartnerViewMixin, View):
     def get(self, request):
         form = InboxFilterForm(request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
+        filters = valid_filters(form)
         deliveries = selectors.tender_inbox(access=self.access, **{k: v for k, v in filters.items() if v})
         page = page_without_count(deliveries, request.GET.get("page"), INBOX_PAGE_SIZE)
         answered = set(
@@ -400,7 +432,7 @@ class ReviewsView(PartnerViewMixin, View):
 
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = valid_filters(form)
     page = selectors.directory_page(
         page=request.GET.get("page"),
         query=filters.get("q", ""),

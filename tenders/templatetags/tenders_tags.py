@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from clients.models import ProductType
+from partners.models import DirectoryLanguage
 from portal.templatetags.portal_format import capped_count
 
 from .. import selectors
@@ -13,7 +14,8 @@ from ..models import TenderLanguage
 register = template.Library()
 
 _CATEGORIES = dict(ProductType.Category.choices)
-_LANGUAGES = dict(TenderLanguage.choices)
+# A request's languages and a profile's (TD-5: also Italian and Portuguese), named in the reader's language.
+_LANGUAGES = {**dict(TenderLanguage.choices), **dict(DirectoryLanguage.choices)}
 
 
 @register.filter

@@ -230,3 +230,33 @@ def test_td5_api_directory_pages_in_directory_order_with_ratings(world):
     ratings = {r["slug"]: (r["rating_average"], r["rating_count"]) for r in first["results"] + rest["results"]}
     assert ratings["sigma-6"] == (None, 0)  # i = 0: no review
     assert ratings["sigma-4"] == (3.5, 2)  # i = 2: ratings 4 and 3
+
+
+def test_td5_directory_filters_by_italian_and_names_the_language(world):
+    ListedProfileFactory(public_name="Milano Web", languages=["it"])
+
+    page = Client().get("/directory/", {"language": "it"}).content.decode()
+
+    assert "Milano Web" in page and "Helvetia Web Agency" not in page
+    assert '<option value="it" selected>Italian</option>' in page
+
+
+def test_td5_search_ignores_accents(world):
+    ListedProfileFactory(public_name="Zürcher Web", city="Zürich")
+
+    page = Client().get("/directory/", {"q": "zurcher"}).content.decode()
+
+    assert "Zürcher Web" in page and "Helvetia Web Agency" not in page
+
+
+def test_td5_search_underscore_is_a_plain_character(world):
+    page = Client().get("/directory/", {"q": "_"}).content.decode()
+
+    assert "Helvetia Web Agency" not in page and "Alpen IT" not in page
+
+
+def test_td5_api_directory_unknown_filter_value_is_a_400_naming_it(world):
+    response = Client().get("/api/v1/directory/", {"country": "zz", "language": "it"})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"country": ["“zz” is not one of the choices."]}

@@ -39,8 +39,10 @@ def publish(**fields) -> TenderRequest:
 # --- who may open the inbox ----------------------------------------------------------
 
 
-def test_td2_inbox_404_for_visitor(world):
-    assert Client().get(INBOX).status_code == 404
+def test_td2_inbox_sends_visitor_to_login(world):
+    response = Client().get(INBOX)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/manager/tenders/")
 
 
 def test_td2_inbox_404_for_client(world, login):

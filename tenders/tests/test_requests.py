@@ -254,7 +254,7 @@ def test_td1_api_create_201_awaiting_confirmation(world):
 
 
 def test_td1_api_member_token_less_session_publishes(world, login):
-    response = login(world.client_rep).post(API, api_data(), content_type="application/json")
+    response = login(world.client_rep).post(API, api_data(email="owner@baeckerei.ch"), content_type="application/json")
     assert response.status_code == 201
     assert response.json()["status"] == "published"
 

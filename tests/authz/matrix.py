@@ -153,8 +153,8 @@ PARTNER_ADMIN_PAGE = "V=login N,S=onboard CR,CA,CC=404 PR,PA=ok PY,PN=404 L=404 
 # Objects of C1 that only its legal reps/admins reach; everyone else: 404
 C1_ADMIN_OBJECT = "V=login N,S=onboard CR,CA=ok CC=404 PR,PA,PY=404 PN,L,Q=404"
 # TD-2: the tender inbox is for approved partners' legal reps and admins; everyone else 404
-INBOX = "CR,CA,CC=404 PR,PA=ok Q=ok *=404"
-INBOX_OBJECT = "CR,CA,CC=404 PR,PA=ok *=404"
+INBOX = "V=login CR,CA,CC=404 PR,PA=ok Q=ok *=404"
+INBOX_OBJECT = "V=login CR,CA,CC=404 PR,PA=ok *=404"
 
 # API
 API_ANY_USER = "V=401 *=ok"
