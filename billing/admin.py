@@ -156,7 +156,8 @@ class PayoutRequestAdmin(admin.ModelAdmin):
     def _settle(self, request, queryset, paid: bool):
         for payout in queryset:
             try:
-                services.payout_settle(payout=payout, by=request.user, paid=paid)
+                # The note staff wrote on the request is the reason the partner is emailed (BL-6).
+                services.payout_settle(payout=payout, by=request.user, paid=paid, note=payout.note)
             except RuleViolation as exc:
                 self.message_user(request, f"#{payout.pk}: {exc.message}", level=messages.ERROR)
 

@@ -18,7 +18,17 @@ from clients.models import CHF_COUNTRIES, Organization, Product, ProductType
 from clients.tenancy import Access
 
 from . import partner_terms
-from .models import PERIOD_MONTHS, CashbackEntry, Invoice, InvoiceLine, Period, Price, RevenueClient, RevenueMonth
+from .models import (
+    PERIOD_MONTHS,
+    CashbackEntry,
+    Invoice,
+    InvoiceLine,
+    PayoutRequest,
+    Period,
+    Price,
+    RevenueClient,
+    RevenueMonth,
+)
 
 ZERO = Decimal("0.00")
 
@@ -185,16 +195,34 @@ def invoice_page(
 API_PAGE_SIZE = 500  # the API's invoice and cashback lists: rows per page, then `next`
 
 
-def cashback_page(entries: QuerySet[CashbackEntry], *, after: str = "", size: int = API_PAGE_SIZE):
-    """Keyset page of a cashback ledger on (created_at, id), newest first (index
-    `billing_cashback_partner_new`): (rows, cursor of the next older page or "")."""
+def _created_page(rows_qs: QuerySet, *, after: str = "", size: int = API_PAGE_SIZE):
+    """Keyset page on (created_at, id), newest first: (rows, cursor of the next older page or "")."""
     older_than = _parse_cursor(after)
     if older_than is not None:
-        entries = _older_than(entries, "created_at", older_than)
-    rows = list(entries.order_by("-created_at", "-id")[: size + 1])
+        rows_qs = _older_than(rows_qs, "created_at", older_than)
+    rows = list(rows_qs.order_by("-created_at", "-id")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return rows, (_cursor(rows[-1].created_at, rows[-1].pk) if rows and more else "")
+
+
+def cashback_page(entries: QuerySet[CashbackEntry], *, after: str = "", size: int = API_PAGE_SIZE):
+    """Keyset page of a cashback ledger on (created_at, id), newest first (index
+    `billing_cashback_partner_new`): (rows, cursor of the next older page or "")."""
+    return _created_page(entries, after=after, size=size)
+
+
+def payouts_for(*, access: Access) -> QuerySet[PayoutRequest]:
+    """BL-6: the acting org's payout requests, for those who see its cashback and balance;
+    never while acting for a client (the balance is the partner's own)."""
+    if access is None or access.is_acting_for_client or not access.can("cashback.view"):
+        return PayoutRequest.objects.none()
+    return PayoutRequest.objects.filter(org=access.org).order_by("-created_at", "-id")
+
+
+def payout_page(payouts: QuerySet[PayoutRequest], *, after: str = "", size: int = API_PAGE_SIZE):
+    """Keyset page of payout requests, newest first: (rows, cursor of the next older page or "")."""
+    return _created_page(payouts, after=after, size=size)
 
 
 def invoice_for(*, access: Access, pk) -> Invoice | None:
@@ -497,6 +525,7 @@ def _client_row(row: dict) -> dict:
     return {
         "client_id": row["client_id"],
         "client": row.get("client_name", ""),
+        **({"client_slug": row["client_slug"]} if "client_slug" in row else {}),
         "currency": row["currency"],
         "volume": _q(row["volume"]),
         "cashback_earned": _q(row["cashback_earned"] + row["cashback_reversed"]),
@@ -506,7 +535,12 @@ def _client_row(row: dict) -> dict:
 
 
 def _revenue_clients(
-    *, partner: Organization, currency: str | None = None, names: bool = True, ordered: bool = True
+    *,
+    partner: Organization,
+    currency: str | None = None,
+    names: bool = True,
+    ordered: bool = True,
+    slugs: bool = False,
 ) -> QuerySet:
     """A row per client and currency (`currency=None`: every currency, the partner's first),
     largest volume first (index `revenue_client_top`), as dicts (no model instances: the
@@ -524,10 +558,16 @@ def _revenue_clients(
     else:
         # The partner's currency sorts first (every CHF partner): in index order, no sort of every client.
         order = ["currency", *order]
+    extra = []
     if names:
         name = Organization.objects.filter(pk=OuterRef("client_id")).values("name")[:1]
         qs = qs.annotate(client_name=Subquery(name))
-    return qs.values(*_REVENUE_CLIENT_COLUMNS, *(["client_name"] if names else [])).order_by(*order)
+        extra.append("client_name")
+    if slugs:  # the API names orgs by slug
+        slug = Organization.objects.filter(pk=OuterRef("client_id")).values("slug")[:1]
+        qs = qs.annotate(client_slug=Subquery(slug))
+        extra.append("client_slug")
+    return qs.values(*_REVENUE_CLIENT_COLUMNS, *extra).order_by(*order)
 
 
 def revenue_by_client(*, partner: Organization, currency: str | None = None) -> list[dict]:
@@ -550,10 +590,17 @@ def _client_figures_rows(*, partner: Organization, client_ids: list[int]) -> lis
     return [_client_row(r) for r in qs]
 
 
-def revenue_clients_page(*, partner: Organization, currency: str | None = None, page: str | int | None = None):
+def revenue_clients_page(
+    *,
+    partner: Organization,
+    currency: str | None = None,
+    page: str | int | None = None,
+    per_page: int = REVENUE_CLIENTS_PER_PAGE,
+    slugs: bool = False,
+):
     """BL-7: one page of the by-client table, a row per client and currency (the partner's
-    currency first), top clients by volume (names for that page only)."""
-    paginator = Paginator(_revenue_clients(partner=partner, currency=currency), REVENUE_CLIENTS_PER_PAGE)
+    currency first), top clients by volume (names, and slugs for the API, for that page only)."""
+    paginator = Paginator(_revenue_clients(partner=partner, currency=currency, slugs=slugs), per_page)
     current = paginator.get_page(page)
     current.object_list = [_client_row(r) for r in current.object_list]
     return current
@@ -563,6 +610,23 @@ def revenue_clients_all(*, partner: Organization, currency: str | None = None) -
     """Every client of the partner (a row per currency), largest volume first, read in chunks (the CSV)."""
     for row in _revenue_clients(partner=partner, currency=currency).iterator(chunk_size=2000):
         yield _client_row(row)
+
+
+REVENUE_CSV_HEADER = ["section", "key", "currency", "cashback", "discounts", "volume_or_paid"]
+
+
+def revenue_csv_rows(*, partner: Organization, overview: RevenueOverview | None = None) -> Iterator[list]:
+    """BL-7's CSV: months and categories per currency, then every client (streamed from the
+    summary in chunks, a 10,000-client partner too), each row in its own currency."""
+    sections = (overview or revenue_overview(partner=partner)).sections
+    for s in sections:
+        for m in s.months:
+            yield ["month", m.month.strftime("%Y-%m"), s.currency, m.cashback, m.discounts, m.volume]
+    for c in revenue_clients_all(partner=partner):
+        yield ["client", c["client"], c["currency"], c["cashback_earned"], c["discounts_received"], c["total_paid"]]
+    for s in sections:
+        for c in s.by_category:
+            yield ["category", c["category"], s.currency, c["cashback"], c["discounts"], c["volume"]]
 
 
 def _minimum_status(*, currency: str, volume: Decimal) -> dict:
@@ -643,6 +707,45 @@ def rebill_rows(*, partner: Organization, client: Organization | None = None) ->
     if client is not None:
         qs = qs.filter(client=client)
     return qs
+
+
+REBILL_CSV_HEADER = [
+    "client",
+    "invoice",
+    "issued",
+    "description",
+    "category",
+    "period",
+    "public_price",
+    "paid_net",
+    "currency",
+]
+
+
+def rebill_client(*, access: Access, term: str) -> Organization | None:
+    """BL-10's `client`: a slug, or a name matching one client only, among the clients on the
+    org's invoices (an org that is not one is not found, whether it exists or not)."""
+    found = invoice_client_search(access=access, term=term, limit=2)
+    return found[0] if len(found) == 1 else None
+
+
+def rebill_csv_rows(*, partner: Organization, client: Organization | None = None) -> Iterator[list]:
+    """BL-10's CSV rows, streamed from a server-side cursor as plain tuples: the benchmark's
+    partner has 333,000 lines to rebill, which as model instances held in memory took 22 s
+    and 2.4 GB (issue 9)."""
+    rows = rebill_rows(partner=partner, client=client).values_list(
+        "client__name",
+        "invoice__number",
+        "invoice__issued_at",
+        "description",
+        "category",
+        "period",
+        "public_amount",
+        "net_amount",
+        "invoice__currency",
+    )
+    for client_name, number, issued_at, *rest in rows.iterator(chunk_size=2000):
+        yield [client_name, number, issued_at.date().isoformat(), *rest]
 
 
 def client_figures_for(*, partner: Organization, client_ids: list[int] | None = None) -> dict[int, dict]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from clients.audit import audit_record
 from clients.models import CHF_COUNTRIES, Organization, Product, ProductType, Role
+from clients.policy import capabilities_for_role
 from clients.signals import product_ordered
 from clients.tenancy import Access
 from portal.errors import InvalidInput, NotAllowed, RuleViolation
@@ -229,15 +230,31 @@ def billing_recipients(*, org: Organization):
     ).distinct()
 
 
+def cashback_recipients(*, org: Organization):
+    """The active members whose role may see the org's cashback and balance (the payout emails):
+    read from the policy, not a list of roles."""
+    from portal.models import User
+
+    roles = [role for role in Role.values if "cashback.view" in capabilities_for_role(role)]
+    return User.objects.filter(memberships__org=org, memberships__role__in=roles, is_active=True).distinct()
+
+
 def needs_vat_prompt(org: Organization) -> bool:
     """ORG-4: a company without a VAT number is invited to add one."""
     return org.is_company and not org.vat_number
 
 
 def invoice_issue(
-    *, payer: Organization, lines: Iterable[LineData], order: Order | None = None, invoice_note: str | None = None
+    *,
+    payer: Organization,
+    lines: Iterable[LineData],
+    order: Order | None = None,
+    invoice_note: str | None = None,
+    actor_org: Organization | None = None,
 ) -> Invoice:
-    """Issue an invoice (numbered, amounts frozen) and its pending cashback entries."""
+    """Issue an invoice (numbered, amounts frozen) and its pending cashback entries.
+
+    `actor_org`: the org the order was placed from (AU-1), recorded on the audit event."""
     lines = list(lines)
     if not lines:
         raise InvalidInput("empty_invoice", _("An invoice needs at least one line."))
@@ -313,6 +330,7 @@ def invoice_issue(
         audit_record(
             action="invoice.issued",
             org=payer,
+            actor_org=actor_org,
             target=invoice,
             details={"number": invoice.number, "gross": str(invoice.gross), "currency": currency},
         )
@@ -502,12 +520,14 @@ def order_place(
                     cashback=term.cashback_applies,
                 )
             )
-        invoice = invoice_issue(payer=payer, lines=line_data, order=order, invoice_note=invoice_note_override)
+        invoice = invoice_issue(
+            payer=payer, lines=line_data, order=order, invoice_note=invoice_note_override, actor_org=access.from_org
+        )
         audit_record(
             action="order.renewed" if kind == Order.Kind.RENEWAL else "order.placed",
             org=client,
             actor=access.user,
-            actor_org=access.actor_org,
+            actor_org=access.from_org,
             target=order,
             details={
                 "items": [{"type": i.product_type.slug, "period": i.period} for i in items],
@@ -606,7 +626,7 @@ def _cashback_earn(*, invoice: Invoice) -> list[CashbackEntry]:
     return earned
 
 
-def _mark_paid(*, invoice: Invoice, payment: Payment, user) -> None:
+def _mark_paid(*, invoice: Invoice, payment: Payment, access: Access) -> None:
     invoice.status = Invoice.Status.PAID
     invoice.paid_at = payment.created_at
     invoice.save(update_fields=["status", "paid_at"])
@@ -615,7 +635,8 @@ def _mark_paid(*, invoice: Invoice, payment: Payment, user) -> None:
     audit_record(
         action="invoice.paid",
         org=invoice.org,
-        actor=user,
+        actor=access.user,
+        actor_org=access.from_org,
         target=invoice,
         details={"number": invoice.number, "method": payment.method, "reference": payment.gateway_reference},
     )
@@ -682,7 +703,7 @@ def invoice_pay(*, access: Access, invoice: Invoice, method: str = "card", card_
                     invoice=locked,
                     description=_("Invoice %(number)s") % {"number": locked.number},
                 )
-            _mark_paid(invoice=locked, payment=payment, user=access.user)
+            _mark_paid(invoice=locked, payment=payment, access=access)
             return payment
         payment = Payment.objects.create(
             invoice=locked,
@@ -698,6 +719,7 @@ def invoice_pay(*, access: Access, invoice: Invoice, method: str = "card", card_
             action="invoice.payment_failed",
             org=locked.org,
             actor=access.user,
+            actor_org=access.from_org,
             target=locked,
             details={"number": locked.number, "message": str(failure.message)},
         )
@@ -884,9 +906,19 @@ def payout_request_create(
             action="payout.requested",
             org=access.org,
             actor=access.user,
+            actor_org=access.from_org,
             target=payout,
             details={"amount": str(amount), "currency": currency, "method": method},
         )
+        # BL-6/NT-2: a confirmation to the people who see the balance (idempotent per request and person).
+        for user in cashback_recipients(org=access.org):
+            email_enqueue(
+                key=f"payout-requested:{payout.pk}:{user.pk}",
+                to=user,
+                template="billing/payout_requested",
+                context={"payout": payout, "org": access.org},
+                link=reverse("billing:cashback"),
+            )
     return payout
 
 
@@ -916,6 +948,15 @@ def payout_settle(*, payout: PayoutRequest, by, paid: bool, note: str = "") -> P
             target=payout,
             details={"note": note},
         )
+        # BL-6/NT-2: the outcome, with the reason given (one email per settlement and person).
+        for user in cashback_recipients(org=payout.org):
+            email_enqueue(
+                key=f"payout-settled:{payout.pk}:{payout.status}:{user.pk}",
+                to=user,
+                template="billing/payout_settled",
+                context={"payout": payout, "org": payout.org, "paid": paid, "reason": payout.note},
+                link=reverse("billing:cashback"),
+            )
     return payout
 
 

@@ -184,6 +184,18 @@ def test_bl10_rebill_csv_per_client(client, book):
     assert "Alpha AG" not in [row[0] for row in rows]
 
 
+def test_bl10_rebill_csv_of_an_org_that_is_not_a_client_says_so_like_an_unknown_slug(client, book):
+    _partner, partner_user, _a, _b = book
+    other, _ = org_with_rep(name="Not A Client AG")
+    client.force_login(partner_user)
+
+    existing = client.get(f"/manager/billing/revenue/rebill.csv?client={other.slug}")
+    unknown = client.get("/manager/billing/revenue/rebill.csv?client=no-such-org")
+
+    assert existing.status_code == unknown.status_code == 302  # SEC-1: the slug's existence is not told
+    assert existing["Location"] == unknown["Location"] == "/manager/billing/revenue/"
+
+
 def _csv_rows(response) -> list[list[str]]:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return list(csv.reader(io.StringIO(body.decode())))

@@ -429,7 +429,12 @@ ROWS: list[Row] = [
     page("billing:cashback", "partner", PARTNER_ADMIN_PAGE),
     page("billing:revenue", "partner", PARTNER_ADMIN_PAGE),
     page("billing:revenue_csv", "partner", PARTNER_ADMIN_PAGE),
-    page("billing:rebill_csv", "partner", PARTNER_ADMIN_PAGE, query="client=zyxwv-client-one"),
+    page(
+        "billing:rebill_csv",
+        "partner",
+        "V=login N,S=onboard CR,CA,CC=404 PR,PA=ok PY,PN=404 L=404 Q=noop",
+        query="client=zyxwv-client-one",
+    ),
     page("billing:below_minimum", "none", STAFF_PAGE),
     # --- tickets -----------------------------------------------------------------------------
     # PS-12: the client's support stays its own
@@ -724,6 +729,21 @@ ROWS: list[Row] = [
         data={"POST": {"method": "card", "card_number": "4242424242424242"}},
     ),
     api("billing-api-cashback", "partner", {"GET": "V=401 PR,PA=ok PY,PN=403 L=403 CR,CA,CC,Q,N,S=404"}),
+    api("billing-api-invoice-download", "client", {"GET": API_C1_ADMIN}, kwargs=o_("c1_invoice", c2="c2_invoice")),
+    api(
+        "billing-api-payouts",
+        "partner",
+        {
+            "GET": "V=401 PR,PA=ok PY,PN=403 L=403 CR,CA,CC,Q,N,S=404",
+            "POST": "V=401 PR,PA=ok PY,PN=403 L=403 CR,CA,CC,Q,N,S=404",
+        },
+        data={"POST": {"amount": "1", "method": "paypal", "paypal_email": "matrix@example.ch"}},
+    ),
+    api("billing-api-revenue", "partner", {"GET": "V=401 PR,PA=ok PY,PN=403 L=403 CR,CA,CC,Q,N,S=404"}),
+    api("billing-api-revenue-clients", "partner", {"GET": "V=401 PR,PA=ok PY,PN=403 L=403 CR,CA,CC,Q,N,S=404"}),
+    api("billing-api-revenue-csv", "partner", {"GET": "V=401 PR,PA=ok PY,PN=403 L=403 CR,CA,CC,Q,N,S=404"}),
+    api("billing-api-rebill-csv", "partner", {"GET": "V=401 PR,PA=ok PY,PN=403 L=403 CR,CA,CC,Q,N,S=404"}),
+    api("billing-api-program-volume", "partner", {"GET": "V=401 PR,PA=ok PY,PN=403 L=403 CR,CA,CC,Q,N,S=404"}),
     # --- API: tickets -----------------------------------------------------------------------------
     api("api-support-code", "none", {"GET": API_ANY_USER}),
     api("api-support-code-regenerate", "none", {"POST": API_ANY_USER}),
