@@ -209,12 +209,12 @@ def _detail_value(value: Any) -> str:
 
 
 def detail_lines(details: dict | None) -> list[tuple[str, str]]:
-    """(label, value) for each shown key of an event's details, in the order recorded."""
-    lines = []
-    for key, value in (details or {}).items():
-        label = DETAIL_LABELS.get(key)
-        if label is not None:
-            lines.append((str(label), _detail_value(value)))
-        elif isinstance(value, dict) and set(value) == {"old", "new"}:  # a changed field: `{name: {old, new}}`
-            lines.append((key.replace("_", " ").capitalize(), _detail_value(value)))
+    """(label, value) for each shown key of an event's details, in `DETAIL_LABELS`' order."""
+    details = details or {}
+    # In the table's order, not the stored one: PostgreSQL's jsonb keeps its keys sorted its own way.
+    lines = [(str(label), _detail_value(details[key])) for key, label in DETAIL_LABELS.items() if key in details]
+    for key in sorted(details):
+        value = details[key]
+        if key not in DETAIL_LABELS and isinstance(value, dict) and set(value) == {"old", "new"}:
+            lines.append((key.replace("_", " ").capitalize(), _detail_value(value)))  # a changed field
     return lines
