@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, serializers
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -672,23 +671,15 @@ class ProgramVolumeAPI(OrgScopedAPIView):
         return Response(_volume_json(selectors.rolling_volume(partner=self.access.org)))
 
 
-class CSVRenderer(renderers.BaseRenderer):
-    """Lets a client ask for `text/csv`; the files are streamed by the views themselves, and an
-    error is still the JSON error shape."""
+class FileContentNegotiation(BaseContentNegotiation):
+    """The file downloads (CSV, the invoice document) answer their file whatever the client accepts,
+    and any error in the JSON error shape: no 406 for an `Accept` that names neither."""
 
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if renderer_context and renderer_context.get("response") is not None:
-            renderer_context["response"]["Content-Type"] = "application/json"
-        return json.dumps(data).encode()
-
-
-class HTMLAttachmentRenderer(CSVRenderer):
-    media_type = "text/html"
-    format = "html"
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 CSV_RESPONSE = {(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="A CSV attachment.")}
@@ -698,7 +689,8 @@ class RevenueCsvAPI(OrgScopedAPIView):
     """BL-7: the console's CSV export, as the page's."""
 
     capability_map = {"GET": "cashback.view"}
-    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+    renderer_classes = [renderers.JSONRenderer]
+    content_negotiation_class = FileContentNegotiation
 
     @extend_schema(operation_id="org_revenue_csv", responses=CSV_RESPONSE)
     def get(self, request, org):
@@ -716,7 +708,8 @@ class RebillCsvAPI(OrgScopedAPIView):
     """BL-10: what to re-invoice the clients a partner pays for (one client with `client`)."""
 
     capability_map = {"GET": "billing.view"}
-    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+    renderer_classes = [renderers.JSONRenderer]
+    content_negotiation_class = FileContentNegotiation
 
     @extend_schema(operation_id="org_rebill_csv", parameters=[CLIENT], responses=CSV_RESPONSE)
     def get(self, request, org):
@@ -738,7 +731,8 @@ class InvoiceDownloadAPI(OrgScopedAPIView):
     """BL-8: the invoice document, as the manager's download (an HTML attachment)."""
 
     capability_map = {"GET": "billing.view"}
-    renderer_classes = [renderers.JSONRenderer, HTMLAttachmentRenderer]
+    renderer_classes = [renderers.JSONRenderer]
+    content_negotiation_class = FileContentNegotiation
 
     @extend_schema(
         operation_id="org_invoices_download",
