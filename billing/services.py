@@ -342,6 +342,7 @@ def invoice_issue(
                 template="billing/invoice_issued",
                 context={"invoice": invoice, "org": payer},
                 link=link,
+                org=payer,
             )
     return invoice
 
@@ -622,6 +623,7 @@ def _cashback_earn(*, invoice: Invoice) -> list[CashbackEntry]:
                 template="billing/cashback_earned",
                 context={"invoice": invoice, "amount": total, "currency": invoice.currency, "partner": partner},
                 link=reverse("billing:revenue"),
+                org=partner,
             )
     return earned
 
@@ -647,6 +649,7 @@ def _mark_paid(*, invoice: Invoice, payment: Payment, access: Access) -> None:
             template="billing/payment_received",
             context={"invoice": invoice, "payment": payment},
             link=reverse("billing:invoice_detail", args=[invoice.pk]),
+            org=invoice.org,
         )
 
 
@@ -729,6 +732,7 @@ def invoice_pay(*, access: Access, invoice: Invoice, method: str = "card", card_
             template="billing/payment_failed",
             context={"invoice": locked, "message": failure.message},
             link=reverse("billing:to_pay"),
+            org=locked.org,
         )
     # SPEC §9 lists 400/401/403/404/409: a declined card is a refusal of the action (409).
     raise RuleViolation("payment_failed", failure.message, status=409)
@@ -918,6 +922,7 @@ def payout_request_create(
                 template="billing/payout_requested",
                 context={"payout": payout, "org": access.org},
                 link=reverse("billing:cashback"),
+                org=access.org,
             )
     return payout
 
@@ -956,6 +961,7 @@ def payout_settle(*, payout: PayoutRequest, by, paid: bool, note: str = "") -> P
                 template="billing/payout_settled",
                 context={"payout": payout, "org": payout.org, "paid": paid, "reason": payout.note},
                 link=reverse("billing:cashback"),
+                org=payout.org,
             )
     return payout
 
@@ -992,6 +998,7 @@ def renewal_notices_send(*, today: date | None = None) -> int:
                         "edit_link": _org_edit_link(),
                     },
                     link=reverse("billing:products"),
+                    org=payer,
                 )
                 sent += 1
     return sent

@@ -69,7 +69,7 @@ def _link(name: str, *args) -> str:
 def _email_legal_reps(*, org: Organization, key: str, template: str, context: dict, link: str = "") -> int:
     n = 0
     for user in selectors.legal_reps_of(org=org):
-        email_enqueue(key=f"{key}:{user.pk}", to=user, template=template, context=context, link=link)
+        email_enqueue(key=f"{key}:{user.pk}", to=user, template=template, context=context, link=link, org=org)
         n += 1
     return n
 

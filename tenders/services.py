@@ -148,7 +148,14 @@ def _requester_link(request: TenderRequest) -> str:
 def _notify_requester(*, request: TenderRequest, key: str, template: str, context: dict) -> None:
     ctx = {"tender": request, **context}
     if request.requester_user_id and request.requester_user and request.requester_user.is_active:
-        email_enqueue(key=key, to=request.requester_user, template=template, context=ctx, link=_requester_link(request))
+        email_enqueue(
+            key=key,
+            to=request.requester_user,
+            template=template,
+            context=ctx,
+            link=_requester_link(request),
+            org=request.requester_org,
+        )
     else:
         email_enqueue(
             key=key,
@@ -350,6 +357,7 @@ def _publish(request: TenderRequest) -> None:
                 template="tenders/new_request",
                 context={"tender": request, "partner": partner, "addressed": bool(request.addressed_to_id)},
                 link=link,
+                org=partner,
             )
     audit_record(
         action="tender.published",
@@ -554,6 +562,7 @@ def _notify_outcome(request: TenderRequest) -> None:
                     "awarded": request.status == TenderRequest.Status.AWARDED,
                 },
                 link=link,
+                org=quote.partner,
             )
 
 
@@ -690,6 +699,7 @@ def tender_review_submit(
             template="tenders/review_received",
             context={"tender": request, "review": review},
             link=reverse("tenders:reviews"),
+            org=quote.partner,
         )
     audit_record(
         action="tender.reviewed",

@@ -197,6 +197,7 @@ def support_access_grant(*, access: Access, services: list[str], duration: str, 
                 template="tickets/support_access_granted",
                 context={"grant": grant, "org": access.org, "granted_by": access.user},
                 link="/manager/support/",
+                org=access.org,
             )
     return grant
 
@@ -269,6 +270,7 @@ def support_access_use(*, staff_user, org: Organization, service: str) -> Suppor
             template="tickets/support_access_used",
             context={"grant": grant, "org": org, "service": SupportService(service).label, "staff": staff_user},
             link="/manager/audit/",
+            org=org,
         )
     return grant
 

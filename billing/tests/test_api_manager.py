@@ -60,7 +60,7 @@ def test_bl6_api_payout_request_reserves_the_amount_and_emails_a_confirmation(cl
     assert body["status"] == "requested" and body["iban"] == "CH9300762011623852957"
     assert BalanceEntry.objects.filter(payout=payout, amount=D("-40.00")).exists()
     assert OutboxEmail.objects.filter(key=f"payout-requested:{payout.pk}:{user.pk}").exists()
-    assert Notification.objects.filter(user=user, link="/manager/billing/cashback/").exists()
+    assert Notification.objects.filter(user=user, link=f"/manager/billing/cashback/?org={partner.slug}").exists()
     event = AuditEvent.objects.get(action="payout.requested")
     assert (event.org, event.actor, event.actor_org) == (partner, user, partner)
 

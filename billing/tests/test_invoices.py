@@ -120,6 +120,21 @@ def test_bl8_invoice_issued_email_and_audit(catalog):
     assert AuditEvent.objects.filter(action="invoice.issued", org=org, target_id=str(invoice.pk)).exists()
 
 
+def test_nt2_invoice_email_link_opens_in_the_payer_org(catalog):
+    from portal.models import Notification
+
+    org, user = org_with_rep()
+    invoice = _invoice(org)
+
+    email = OutboxEmail.objects.get(key=f"invoice-issued:{invoice.pk}:{user.pk}")
+    notification = Notification.objects.get(user=user, subject=email.subject)
+    assert f"/manager/billing/invoices/{invoice.pk}/?org={org.slug}" in email.body_text
+    assert (notification.link, notification.org_slug) == (
+        f"/manager/billing/invoices/{invoice.pk}/?org={org.slug}",
+        org.slug,
+    )
+
+
 def test_bl8_credit_note_cancels_unpaid_invoice_and_reverses_pending_cashback(catalog):
     partner, _ = partner_org()
     client, user = org_with_rep()
