@@ -55,7 +55,7 @@ def test_journey9_user_reads_support_code_and_grants_temporary_support_access(jo
     journey.goto("/manager/", page=staff_page)
     staff_page.locator("#mainnav").get_by_role("link", name="Support lookup").click()
     journey.check("staff-lookup", page=staff_page, mobile=True)
-    staff_page.get_by_label("Support code given by the caller").fill(code)
+    staff_page.get_by_label("Support code or VIP code given by the caller").fill(code)
     staff_page.locator("main").get_by_role("button", name="Look up").click()
     journey.check("staff-lookup-result", page=staff_page, mobile=True)
     result = staff_page.locator("main").inner_text()
