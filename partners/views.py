@@ -255,21 +255,14 @@ def _clients_csv(qs, *, partner):
 def _clients_csv_rows(batch, *, partner):
     selectors.attach_client_figures(partner=partner, partnerships=batch)
     for p in batch:
-        yield [
-            p.client.name,
-            p.client.slug,
-            p.access_level,
-            p.payment_method or "",
-            p.status,
-            p.client_products_count if p.is_full else p.products_count,
-            p.users_count,
-            p.revenue_earned,
-            p.discounts_received,
-            p.total_paid,
-            p.figures_currency,
-            p.accepted_at.date().isoformat() if p.accepted_at else "",
-        ]
-        for other in p.other_figures:  # the client's figures in another currency: a row of their own
+        figures = {
+            "revenue_earned": p.revenue_earned,
+            "discounts_received": p.discounts_received,
+            "total_paid": p.total_paid,
+            "currency": p.figures_currency,
+        }
+        # the client's figures in another currency (if any): a row of their own
+        for f in (figures, *p.other_figures):
             yield [
                 p.client.name,
                 p.client.slug,
@@ -278,10 +271,10 @@ def _clients_csv_rows(batch, *, partner):
                 p.status,
                 p.client_products_count if p.is_full else p.products_count,
                 p.users_count,
-                other["revenue_earned"],
-                other["discounts_received"],
-                other["total_paid"],
-                other["currency"],
+                f["revenue_earned"],
+                f["discounts_received"],
+                f["total_paid"],
+                f["currency"],
                 p.accepted_at.date().isoformat() if p.accepted_at else "",
             ]
 
