@@ -10,6 +10,7 @@ from stdnum.ch import vat as ch_vat
 from stdnum.de import handelsregisternummer as de_hr
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siret as fr_siret
+from stdnum.gb import vat as gb_vat
 
 EU_COUNTRIES = {
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
@@ -64,6 +65,8 @@ def _vat_format_hint(country: str) -> str:
         return str(_("an EU VAT number with its country prefix, e.g. %(prefix)s followed by the number")) % {
             "prefix": prefix
         }
+    if country == "GB":
+        return str(_("a UK VAT number, e.g. GB 980 7806 84"))
     return str(_("a VAT number of 4 to 20 letters and digits"))
 
 
@@ -75,6 +78,19 @@ def _register_format_hint(country: str) -> str:
     if country == "DE":
         return str(_("a Handelsregister number, e.g. Aachen HRA 11223"))
     return str(_("a register number of 4 to 40 characters"))
+
+
+def _reason(exc: stdnum_exceptions.ValidationError) -> str:
+    """Why python-stdnum refused a number, in the reader's language (its own messages are English)."""
+    if isinstance(exc, stdnum_exceptions.InvalidChecksum):
+        return str(_("its check digit is wrong"))
+    if isinstance(exc, stdnum_exceptions.InvalidLength):
+        return str(_("it has the wrong number of characters"))
+    if isinstance(exc, stdnum_exceptions.InvalidFormat):
+        return str(_("it is not in the right format"))
+    if isinstance(exc, stdnum_exceptions.InvalidComponent):
+        return str(_("a part of it does not exist"))
+    return str(_("it is not a valid number"))
 
 
 def clean_vat(number: str, country: str) -> str:
@@ -98,10 +114,12 @@ def clean_vat(number: str, country: str) -> str:
                     % {"hint": _vat_format_hint(country)}
                 )
             return compact
+        if country == "GB":
+            return gb_vat.validate(number)
     except stdnum_exceptions.ValidationError as exc:
         raise InvalidNumber(
             _("This VAT number is not valid (%(reason)s). Expected %(hint)s.")
-            % {"reason": exc.message, "hint": _vat_format_hint(country)}
+            % {"reason": _reason(exc), "hint": _vat_format_hint(country)}
         ) from exc
     compact = "".join(ch for ch in number if ch.isalnum()).upper()
     if not 4 <= len(compact) <= 20:
@@ -125,7 +143,7 @@ def clean_register(number: str, country: str) -> str:
     except stdnum_exceptions.ValidationError as exc:
         raise InvalidNumber(
             _("This register number is not valid (%(reason)s). Expected %(hint)s.")
-            % {"reason": exc.message, "hint": _register_format_hint(country)}
+            % {"reason": _reason(exc), "hint": _register_format_hint(country)}
         ) from exc
     if not 4 <= len(number) <= 40:
         raise InvalidNumber(
@@ -143,6 +161,8 @@ def format_vat(compact: str, country: str) -> str:
             return ch_vat.format(compact)
         if country in EU_COUNTRIES:
             return eu_vat.compact(compact)
+        if country == "GB":
+            return gb_vat.format(compact)
     except Exception:  # a stored number always formats; fall back to compact
         return compact
     return compact

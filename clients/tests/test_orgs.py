@@ -333,3 +333,48 @@ def test_org1_html_create_individual(client):
     org = Organization.objects.get(name="Jane Doe")
     assert org.kind == "individual"
     assert org.currency == "EUR"
+
+
+def test_org2_uk_vat_checked_with_its_check_digits():
+    from clients.identifiers import InvalidNumber, clean_vat, format_vat
+
+    assert clean_vat("GB 980 7806 84", "GB") == "980780684"
+    assert format_vat("980780684", "GB") == "980 7806 84"
+    with pytest.raises(InvalidNumber):
+        clean_vat("GB999", "GB")
+
+
+def test_org2_refusal_reason_is_in_the_reader_s_language():
+    from django.utils import translation
+
+    from clients.identifiers import InvalidNumber, clean_register
+
+    with translation.override("es"), pytest.raises(InvalidNumber) as refused:
+        clean_register("CHE-116.281.711", "CH")
+
+    message = str(refused.value)
+    assert "dígito de control" in message
+    assert "checksum" not in message
+
+
+def test_org2_register_number_of_another_org_refused_at_creation():
+    first = org_create(
+        user=UserFactory(), name="Helvetia", kind="company", country="CH", register_number="CHE-116.281.710"
+    )
+
+    with pytest.raises(InvalidInput) as refused:
+        org_create(user=UserFactory(), name="Impostor", kind="company", country="CH", register_number="che116281710")
+
+    assert refused.value.code == "register_number_taken"
+    assert list(Organization.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_org2_register_number_of_another_org_refused_on_edit(org, legal_rep, access_of):
+    org_create(user=UserFactory(), name="Helvetia", kind="company", country="CH", register_number="CHE-116.281.710")
+
+    with pytest.raises(InvalidInput) as refused:
+        org_update(access=access_of(legal_rep), data={"register_number": "CHE-116.281.710"})
+
+    org.refresh_from_db()
+    assert refused.value.code == "register_number_taken"
+    assert org.register_number != "CHE116281710"
