@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -161,7 +162,24 @@ DETAIL_LABELS: dict[str, str] = {
     "addressed_to": _("Addressed to"),
     "partner": _("Partner"),
     "rating": _("Rating"),
+    "side": _("Ended by"),
+    "user": _("Person"),
+    "all_clients": _("All clients"),
+    "clients": _("Clients"),
+    "rights": _("Rights"),
+    "items": _("Products"),
+    "payer": _("Invoiced to"),
+    "invoice": _("Invoice"),
+    "added": _("Added"),
+    "removed": _("Removed"),
 }
+
+# Keys whose values are references, named at display time (one query per kind for a page of events):
+# product ids, org ids, org slugs; `items` holds product type slugs.
+PRODUCT_ID_KEYS = ("added", "removed")
+ORG_ID_KEYS = ("clients",)
+ORG_SLUG_KEYS = ("payer",)
+MONEY_KEYS = ("amount", "gross")
 
 VALUE_LABELS: dict[str, str] = {
     "legal_representative": _("legal representative"),
@@ -176,6 +194,19 @@ VALUE_LABELS: dict[str, str] = {
     "7d": _("7 days"),
     "mail": _("mail"),
     "drive": _("drive"),
+    "card": _("card"),
+    "balance": _("prepaid balance"),
+    "bank": _("bank transfer"),
+    "paypal": "PayPal",
+    "client": _("the client"),
+    "partner": _("the partner"),
+    "view": _("view"),
+    "manage_products": _("manage products"),
+    "order": _("order"),
+    "billing": _("billing"),
+    "1m": _("1 month"),
+    "1y": _("1 year"),
+    "2y": _("2 years"),
 }
 
 
@@ -208,11 +239,79 @@ def _detail_value(value: Any) -> str:
     return str(value)
 
 
-def detail_lines(details: dict | None) -> list[tuple[str, str]]:
+def _named(key: str, value: Any, details: dict, names: dict) -> str:
+    """A value as the trail shows it: references by their names, amounts as money."""
+    if key in PRODUCT_ID_KEYS + ORG_ID_KEYS and isinstance(value, list):
+        kind = "product" if key in PRODUCT_ID_KEYS else "org"
+        return ", ".join(names.get((kind, v), f"#{v}") for v in value) or "—"
+    if key in ORG_SLUG_KEYS and isinstance(value, str):
+        return names.get(("org_slug", value), value)
+    if key == "items" and isinstance(value, list):
+        return ", ".join(
+            f"{names.get(('type', item.get('type')), item.get('type'))} ({_detail_value(item.get('period'))})"
+            for item in value
+            if isinstance(item, dict)
+        )
+    if key in MONEY_KEYS and isinstance(value, str):
+        from portal.templatetags.portal_format import format_money
+
+        return format_money(value, details.get("currency", ""))
+    return _detail_value(value)
+
+
+def detail_names(events) -> dict:
+    """The names of everything a page of events refers to in its details, in at most three queries."""
+    from .models import Organization, Product, ProductType
+
+    product_ids, org_ids, org_slugs, type_slugs = set(), set(), set(), set()
+    for event in events:
+        details = event.details if isinstance(event.details, dict) else {}
+        for key in PRODUCT_ID_KEYS:
+            product_ids.update(v for v in details.get(key) or [] if isinstance(v, int))
+        for key in ORG_ID_KEYS:
+            org_ids.update(v for v in details.get(key) or [] if isinstance(v, int))
+        for key in ORG_SLUG_KEYS:
+            if isinstance(details.get(key), str):
+                org_slugs.add(details[key])
+        type_slugs.update(i.get("type") for i in details.get("items") or [] if isinstance(i, dict))
+    names: dict = {}
+    if product_ids:
+        names.update(
+            {("product", pk): name for pk, name in Product.objects.filter(pk__in=product_ids).values_list("pk", "name")}
+        )
+    if org_ids or org_slugs:
+        for pk, slug, name in Organization.objects.filter(Q(pk__in=org_ids) | Q(slug__in=org_slugs)).values_list(
+            "pk", "slug", "name"
+        ):
+            names[("org", pk)] = names[("org_slug", slug)] = name
+    if type_slugs:
+        names.update(
+            {
+                ("type", slug): name
+                for slug, name in ProductType.objects.filter(slug__in=type_slugs).values_list("slug", "name")
+            }
+        )
+    return names
+
+
+def attach_detail_lines(events) -> None:
+    """Give each event of a page its `detail_lines`, with the references named (AuditEvent.detail_lines)."""
+    events = list(events)
+    names = detail_names(events)
+    for event in events:
+        event._detail_lines = detail_lines(event.details, names=names)
+
+
+def detail_lines(details: dict | None, *, names: dict | None = None) -> list[tuple[str, str]]:
     """(label, value) for each shown key of an event's details, in `DETAIL_LABELS`' order."""
-    details = details or {}
+    details = details if isinstance(details, dict) else {}
+    names = names or {}
     # In the table's order, not the stored one: PostgreSQL's jsonb keeps its keys sorted its own way.
-    lines = [(str(label), _detail_value(details[key])) for key, label in DETAIL_LABELS.items() if key in details]
+    lines = [
+        (str(label), _named(key, details[key], details, names))
+        for key, label in DETAIL_LABELS.items()
+        if key in details
+    ]
     for key in sorted(details):
         value = details[key]
         if key not in DETAIL_LABELS and isinstance(value, dict) and set(value) == {"old", "new"}:

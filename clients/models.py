@@ -197,7 +197,11 @@ class AuditEvent(models.Model):
 
     @property
     def detail_lines(self) -> list[tuple[str, str]]:
-        """The details in the reader's language (`clients.audit.detail_lines`)."""
+        """The details in the reader's language (`clients.audit.detail_lines`); a page's events have
+        their references named by `clients.audit.attach_detail_lines` first."""
+        cached = getattr(self, "_detail_lines", None)
+        if cached is not None:
+            return cached
         from .audit import detail_lines
 
         return detail_lines(self.details)

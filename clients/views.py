@@ -15,6 +15,7 @@ from portal.errors import RuleViolation
 from portal.paging import page_without_count
 
 from . import selectors, services
+from .audit import attach_detail_lines
 from .forms import MemberInviteForm, MemberRoleForm, OrgCreateForm, OrgEditForm, TokenCreateForm
 from .models import Organization, Role
 from .tenancy import SESSION_ORG_KEY, Access, acting, switch_org
@@ -94,6 +95,7 @@ class AuditView(OrgViewMixin, View):
     def get(self, request):
         # No COUNT over the trail: a partner's grows with every partnership and order (issue 9).
         page = page_without_count(selectors.audit_events_for(access=self.access), request.GET.get("page"), 50)
+        attach_detail_lines(page.object_list)
         return render(request, "clients/audit.html", {"page": page})
 
 

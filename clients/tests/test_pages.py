@@ -179,3 +179,61 @@ def test_au1_audit_trail_shows_the_details_in_the_reader_s_language(client, org,
     assert "Expires: 31 Jan 2027, 11:00" in english  # Zurich time
     assert "Antes: colaborador<br>Después: administrador" in spanish
     assert "invitation" not in english  # internal references are not shown
+
+
+def test_au1_audit_details_name_what_they_refer_to_in_one_query_each(client, org, legal_rep):
+    from clients.audit import audit_record
+    from clients.tests.factories import OrganizationFactory, ProductFactory
+
+    product = ProductFactory(org=org, name="shop.example")
+    other = OrganizationFactory(name="Gamma GmbH")
+    audit_record(
+        action="partnership.products_changed", org=org, actor=legal_rep, details={"added": [product.pk], "removed": []}
+    )
+    audit_record(
+        action="partner.collaborator_rights_set",
+        org=org,
+        actor=legal_rep,
+        details={"clients": [other.pk], "rights": ["view", "order"]},
+    )
+    audit_record(
+        action="payout.requested",
+        org=org,
+        actor=legal_rep,
+        details={"amount": "1234.50", "currency": "CHF", "method": "bank"},
+    )
+    client.force_login(legal_rep)
+
+    page = client.get(reverse("manager:audit")).content.decode()
+
+    assert "Added: shop.example" in page
+    assert "Clients: Gamma GmbH<br>Rights: view, order" in page
+    assert "Amount: CHF\xa01,234.50" in page and "Method: bank transfer" in page
+
+
+def test_au1_audit_page_query_count_does_not_grow_with_referenced_objects(client, org, legal_rep):
+    from django.test.utils import CaptureQueriesContext
+
+    from clients.audit import audit_record
+    from clients.tests.factories import ProductFactory
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(reverse("manager:audit"))
+        return len(ctx)
+
+    client.force_login(legal_rep)
+    audit_record(
+        action="partnership.products_changed", org=org, actor=legal_rep, details={"added": [ProductFactory(org=org).pk]}
+    )
+    queries()  # the first page of a session reads more (session, fragments)
+    one = queries()
+    for _ in range(5):
+        audit_record(
+            action="partnership.products_changed",
+            org=org,
+            actor=legal_rep,
+            details={"added": [ProductFactory(org=org).pk]},
+        )
+
+    assert queries() == one
