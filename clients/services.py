@@ -377,6 +377,11 @@ def invitation_check(*, invitation: MemberInvitation | None) -> MemberInvitation
     return invitation
 
 
+def invitation_is_for(*, user, invitation: MemberInvitation) -> bool:
+    """ORG-6: the invitation was sent to one of this person's addresses (sign-in or verified)."""
+    return _user_owns_email(user, invitation.email)
+
+
 def _user_owns_email(user, email: str) -> bool:
     if user.email.lower() == email.lower():
         return True

@@ -319,10 +319,17 @@ class InvitationAcceptView(View):
             services.invitation_check(invitation=invitation)
         except RuleViolation as exc:
             error = exc
+        shown = invitation if error is None or error.code != "invitation_not_found" else None
         return {
-            "invitation": invitation if error is None or error.code != "invitation_not_found" else None,
+            "invitation": shown,
             "error": error,
             "next": request.get_full_path(),
+            # Signed in with another address: say so before offering a button that would be refused.
+            "for_someone_else": bool(
+                shown
+                and request.user.is_authenticated
+                and not services.invitation_is_for(user=request.user, invitation=shown)
+            ),
         }
 
     def get(self, request, token: str):

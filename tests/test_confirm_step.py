@@ -188,8 +188,9 @@ def test_ux_confirm_every_data_confirm_button_has_a_registered_step():
             for key in re.findall(r"data-confirm=\"\{% confirm_message '([^']+)' %\}\"", form):
                 assert f"{{% confirm_step '{key}' %}}" in form, (path, key)
                 found[key] = path.name
-    assert len(found) == 14
+    assert len(found) == 15
     assert {"billing.order", "billing.renew"} <= set(found)  # the actions that issue an invoice at once
+    assert "clients.member_set_role" in found  # a legal rep demoting themselves cannot undo it (ORG-6)
     assert set(found) <= set(_messages)
 
 

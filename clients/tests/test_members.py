@@ -213,6 +213,21 @@ def test_org6_html_accept_joins_and_switches_org(client, org, legal_rep, access_
     assert client.session["acting_org_id"] == org.pk
 
 
+def test_org6_html_accept_page_signed_in_as_someone_else_says_so_without_an_accept_button(
+    client, org, legal_rep, access_of
+):
+    invitation = member_invite(access=access_of(legal_rep), email="new@example.com", role=Role.COLLABORATOR)
+    client.force_login(UserFactory(email="other@example.com"))
+
+    response = client.get(reverse("manager:invitation_accept", args=[invitation.token]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "You are signed in as other@example.com, but this invitation was sent to new@example.com." in page
+    assert "Accept the invitation" not in page
+    assert not org.memberships.filter(user__email="other@example.com").exists()
+
+
 def test_org6_html_accept_expired_shows_message(client, org, legal_rep, access_of):
     invitation = member_invite(access=access_of(legal_rep), email="new@example.com", role=Role.COLLABORATOR)
     MemberInvitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
