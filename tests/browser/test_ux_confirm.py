@@ -67,6 +67,15 @@ def test_ux_confirm_member_removal_asks_first_without_and_with_javascript(journe
     assert "The member was removed." in messages_text(js)
     assert not Membership.objects.filter(org=org, user=second).exists()
     journey.check("members-after-js-removal", mobile=True)
+    # At 375 px each member is a card: its actions are on screen, not past a scrolled table's edge.
+    js.set_viewport_size({"width": 375, "height": 800})
+    box = (
+        js.locator("main tr")
+        .filter(has_text=rep.email)
+        .get_by_role("button", name="Leave the organization")
+        .bounding_box()
+    )
+    assert box is not None and box["x"] + box["width"] <= 375, box
     journey.assert_pages_ok()
 
 
