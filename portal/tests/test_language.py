@@ -21,3 +21,11 @@ def test_spec9_language_switch_refuses_an_unknown_language(client):
     client.post("/i18n/setlang/", {"language": "xx", "next": "/manager/"})
     user.refresh_from_db()
     assert user.language == "en"
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/signup/"])
+def test_spec9_account_pages_in_spanish_speak_as_tu_like_the_portal(client, path):
+    page = client.get(path, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+    assert "¿Has olvidado tu contraseña?" in page or "Tu contraseña" in page
+    assert "¿Ha olvidado su contraseña?" not in page and "Su contraseña" not in page
