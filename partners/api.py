@@ -95,7 +95,9 @@ class PartnershipOutSerializer(serializers.Serializer):
 class ApplicationInSerializer(serializers.Serializer):
     register_number = serializers.CharField(max_length=40, allow_blank=True, required=False, default="")
     expected_yearly_volume = serializers.DecimalField(max_digits=12, decimal_places=2)
-    currency = serializers.ChoiceField(choices=PartnerApplication.Currency.choices)
+    # PP-1: the org's own currency (CHF in CH/LI, EUR elsewhere); omitted, it is the org's;
+    # another one is the service's 400 `currency_mismatch`.
+    currency = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
     website = serializers.URLField(required=False, allow_blank=True, default="")
     accepts_minimum_volume = serializers.BooleanField(required=False, default=False)
     accepts_client_support = serializers.BooleanField(required=False, default=False)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from clients.models import ProductType
 from portal.errors import RuleViolation
 
-from .models import DirectoryLanguage, PartnerApplication, PartnerProfile, Partnership
+from .models import DirectoryLanguage, PartnerProfile, Partnership
 
 # An <input type="date"> takes only ISO dates, whatever the page's language (the Spanish format
 # "05/12/2026" showed an empty field, and saving then cleared the date).
@@ -40,7 +40,6 @@ class ApplicationForm(forms.Form):
     expected_yearly_volume = forms.DecimalField(
         label=_("Expected yearly volume managed through the program"), max_digits=12, decimal_places=2, min_value=0
     )
-    currency = forms.ChoiceField(label=_("Currency"), choices=PartnerApplication.Currency.choices)
     accepts_minimum_volume = forms.BooleanField(
         label=_("Our volume will be at least 2,000 CHF/year or 1,800 EUR/year."), required=False
     )
@@ -54,6 +53,14 @@ class ApplicationForm(forms.Form):
         label=_("Contracts won through the tender platform use only the provider's products."), required=False
     )
     accepts_reseller_terms = forms.BooleanField(label=_("We accept the reseller terms."), required=False)
+
+    def __init__(self, *args, currency: str, minimum: str = "", **kwargs):
+        """PP-1: the volume is in the org's own currency, shown with the label (no choice to make)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["expected_yearly_volume"]
+        field.label = _("Expected yearly volume managed through the program (%(currency)s)") % {"currency": currency}
+        if minimum:
+            field.help_text = _("At least %(min)s a year.") % {"min": minimum}
 
 
 class RejectForm(forms.Form):

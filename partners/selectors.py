@@ -15,7 +15,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.fields import DecimalField
 from django.db.models.functions import Coalesce
 
-from clients.models import Membership, Organization, Product, Role
+from clients.models import Membership, Organization, Product, ProductType, Role
 from clients.selectors import verified_emails
 from clients.tenancy import Access
 from portal.ids import MAX_ID
@@ -415,6 +415,76 @@ def client_requires_partner_mfa(*, client: Organization) -> bool:
 
 def applications_for(*, org: Organization) -> QuerySet[PartnerApplication]:
     return PartnerApplication.objects.filter(org=org).order_by("-created_at", "-id")
+
+
+def latest_application(*, org: Organization | None) -> PartnerApplication | None:
+    """PP-1: the org's most recent application (what the console, the apply page and the
+    dashboard say: under review since, rejected with the reason), in one query."""
+    if org is None:
+        return None
+    return PartnerApplication.objects.filter(org=org).order_by("-created_at", "-id").first()
+
+
+def register_number_used_elsewhere(*, number: str, org: Organization) -> bool:
+    """PP-1/ORG-2: whether another org has `number` (compact) on file, or applied with it
+    (an application under review or approved)."""
+    if not number:
+        return False
+    return (
+        Organization.objects.filter(register_number__iexact=number).exclude(pk=org.pk).exists()
+        or PartnerApplication.objects.filter(
+            register_number__iexact=number,
+            status__in=[PartnerApplication.Status.SUBMITTED, PartnerApplication.Status.APPROVED],
+        )
+        .exclude(org=org)
+        .exists()
+    )
+
+
+def register_number_conflicts(*, applications) -> dict[int, list[str]]:
+    """PP-3/ORG-2, staff queue: for each application, the names of the other orgs whose number
+    on file, or whose application under review or approved, has the same register number.
+    Two queries for the whole page, whatever its size."""
+    applications = list(applications)
+    numbers = {a.register_number.upper() for a in applications if a.register_number}
+    if not numbers:
+        return {}
+    holders: dict[str, set[tuple[int, str]]] = {}
+    for pk, name, number in Organization.objects.filter(register_number__in=numbers).values_list(
+        "pk", "name", "register_number"
+    ):
+        holders.setdefault(number.upper(), set()).add((pk, name))
+    for pk, name, number in PartnerApplication.objects.filter(
+        register_number__in=numbers,
+        status__in=[PartnerApplication.Status.SUBMITTED, PartnerApplication.Status.APPROVED],
+    ).values_list("org_id", "org__name", "register_number"):
+        holders.setdefault(number.upper(), set()).add((pk, name))
+    out: dict[int, list[str]] = {}
+    for a in applications:
+        others = sorted(name for pk, name in holders.get((a.register_number or "").upper(), ()) if pk != a.org_id)
+        if others:
+            out[a.pk] = others
+    return out
+
+
+def _percent(rate: Decimal) -> Decimal:
+    """0.2500 → 25, 0.1250 → 12.5 (never 2E+1)."""
+    percent = rate * 100
+    return percent.quantize(Decimal(1)) if percent == percent.to_integral_value() else percent.normalize()
+
+
+def commission_rates_of(*, profile: PartnerProfile | None) -> list[dict]:
+    """PP-5: the rate per product category of the partner's commission plan, in one query,
+    as {"category", "label", "percent"} ordered as the catalog's categories."""
+    if profile is None:
+        return []
+    labels = dict(ProductType.Category.choices)
+    order = {code: i for i, code in enumerate(labels)}
+    rows = CommissionRate.objects.filter(plan_id=profile.commission_plan_id).values_list("category", "rate")
+    return [
+        {"category": category, "label": labels.get(category, category), "percent": _percent(rate)}
+        for category, rate in sorted(rows, key=lambda row: order.get(row[0], len(order)))
+    ]
 
 
 def applications_queue(*, user, status: str = "submitted") -> QuerySet[PartnerApplication]:

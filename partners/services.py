@@ -30,6 +30,7 @@ from portal.ids import MAX_ID
 from portal.models import User
 from portal.outbox import email_enqueue
 from portal.ratelimit import rate_limit_exceeded
+from portal.templatetags.portal_format import format_money
 
 from . import selectors
 from .models import (
@@ -219,38 +220,41 @@ def _application_register_number(*, org: Organization, register_number: str) -> 
 
     It identifies the applying company, so: left empty, it is the number the org has on file;
     when the org has one on file, another number is refused (the org page is where it changes);
-    a number another org has on file, or has applied with, is refused."""
+    in every case, a number another org has on file, or has applied with, is refused (even the
+    org's own number on file: an org created with an approved partner's number can't pose as it)."""
     given = (register_number or "").strip()
-    if not given:
-        if org.register_number:
-            return org.register_number
-        message = _("Give your commercial register number.")
-        raise InvalidInput("invalid", message, fields={"register_number": [str(message)]})
-    try:
-        compact = identifiers.clean_register(given, org.country)
-    except identifiers.InvalidNumber as exc:
-        raise InvalidInput("invalid_register_number", str(exc), fields={"register_number": [str(exc)]}) from exc
-    if org.register_number:
-        if _register_key(compact) != _register_key(org.register_number):
+    if given:
+        try:
+            compact = identifiers.clean_register(given, org.country)
+        except identifiers.InvalidNumber as exc:
+            raise InvalidInput("invalid_register_number", str(exc), fields={"register_number": [str(exc)]}) from exc
+        if org.register_number and _register_key(compact) != _register_key(org.register_number):
             message = _(
                 "This is not the register number of %(org)s (%(number)s). Apply with that number, or "
                 "correct it on your organization's page first."
             ) % {"org": org.name, "number": org.register_number_display}
             raise InvalidInput("register_number_mismatch", message, fields={"register_number": [str(message)]})
-        return org.register_number
-    taken = (
-        Organization.objects.filter(register_number__iexact=compact).exclude(pk=org.pk).exists()
-        or PartnerApplication.objects.filter(
-            register_number__iexact=compact,
-            status__in=[PartnerApplication.Status.SUBMITTED, PartnerApplication.Status.APPROVED],
-        )
-        .exclude(org=org)
-        .exists()
-    )
-    if taken:
+    elif not org.register_number:
+        message = _("Give your commercial register number.")
+        raise InvalidInput("invalid", message, fields={"register_number": [str(message)]})
+    number = org.register_number or compact
+    if selectors.register_number_used_elsewhere(number=number, org=org):
         message = _("This register number belongs to another organization. Give your own organization's number.")
         raise InvalidInput("register_number_of_other_org", message, fields={"register_number": [str(message)]})
-    return compact
+    return number
+
+
+def _application_currency(*, org: Organization, currency: str) -> str:
+    """PP-1: the expected volume is stated in the org's own currency (CHF in Switzerland and
+    Liechtenstein, EUR elsewhere), so that 1,800 EUR can't pass a Swiss org's 2,000 CHF minimum."""
+    given = (currency or "").strip().upper()
+    if given and given != org.currency:
+        message = _("State the expected yearly volume in %(currency)s, the currency of %(org)s.") % {
+            "currency": org.currency,
+            "org": org.name,
+        }
+        raise InvalidInput("currency_mismatch", message, fields={"currency": [str(message)]})
+    return org.currency
 
 
 @transaction.atomic
@@ -259,15 +263,16 @@ def application_submit(
     access: Access,
     register_number: str,
     expected_yearly_volume,
-    currency: str,
     website: str,
+    currency: str = "",
     accepts_minimum_volume: bool = False,
     accepts_client_support: bool = False,
     accepts_client_invoices: bool = False,
     accepts_tender_exclusivity: bool = False,
     accepts_reseller_terms: bool = False,
 ) -> PartnerApplication:
-    """PP-1/PP-2: a company applies to the partner program."""
+    """PP-1/PP-2: a company applies to the partner program. `currency` may be omitted: the volume
+    is always in the org's own currency (another one is refused)."""
     _require_own_org(access)
     access.require("partner.apply")
     org = access.org
@@ -287,16 +292,20 @@ def application_submit(
     if PartnerApplication.objects.filter(org=org, status=PartnerApplication.Status.SUBMITTED).exists():
         raise RuleViolation("application_pending", _("This organization already has an application under review."))
     fields: dict[str, list[str]] = {}
-    register_error = ""
+    # The first refusal with its own code (register number, currency) names the error and its message.
+    error: InvalidInput | None = None
     try:
         register = _application_register_number(org=org, register_number=register_number)
     except InvalidInput as exc:
-        register, register_error = "", exc.code
+        register, error = "", exc
         fields.update(exc.fields)
     if not (website or "").strip():
         fields["website"] = [str(_("Give your company's active website."))]
-    if currency not in MINIMUM_VOLUME:
-        fields["currency"] = [str(_("Choose CHF or EUR."))]
+    try:
+        currency = _application_currency(org=org, currency=currency)
+    except InvalidInput as exc:
+        error = error or exc
+        fields.update(exc.fields)
     try:
         volume = Decimal(str(expected_yearly_volume))
     except (InvalidOperation, TypeError, ValueError):
@@ -315,20 +324,18 @@ def application_submit(
     if fields:
         missing_condition = any(name in fields for name in ACCEPTANCES)
         raise InvalidInput(
-            "condition_not_accepted" if missing_condition else (register_error or "invalid"),
+            "condition_not_accepted" if missing_condition else (error.code if error else "invalid"),
             _("Every condition of the partner program must be accepted.")
             if missing_condition
-            else next(iter(fields.values()))[0],
+            else (error.message if error else next(iter(fields.values()))[0]),
             fields=fields,
         )
-    minimum = MINIMUM_VOLUME[currency]
-    if volume < minimum:
+    minimum = format_money(MINIMUM_VOLUME[currency], currency)
+    if volume < MINIMUM_VOLUME[currency]:
         raise InvalidInput(
             "volume_below_minimum",
-            _("The expected yearly volume must be at least 2,000 CHF or 1,800 EUR."),
-            fields={
-                "expected_yearly_volume": [str(_("At least %(min)s %(cur)s.") % {"min": minimum, "cur": currency})]
-            },
+            _("The expected yearly volume must be at least %(min)s a year.") % {"min": minimum},
+            fields={"expected_yearly_volume": [str(_("At least %(min)s.") % {"min": minimum})]},
         )
     application = PartnerApplication.objects.create(
         org=org,
@@ -438,6 +445,7 @@ def application_approve(*, application: PartnerApplication, by) -> PartnerProfil
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(action="partner.application_approved", org=org, actor=by, target=application)
+    _file_register_number(org=org, application=application, by=by)
     _email_legal_reps(
         org=org,
         key=f"partner-application-approved:{application.pk}",
@@ -446,6 +454,26 @@ def application_approve(*, application: PartnerApplication, by) -> PartnerProfil
         link=_link("partners:console"),
     )
     return profile
+
+
+def _file_register_number(*, org: Organization, application: PartnerApplication, by) -> None:
+    """PP-3/ORG-2: the number the company applied with goes on file when the org has none.
+    A different number on file is never overwritten, and a number another org has on file
+    is not copied (staff saw the warning in the queue)."""
+    number = application.register_number
+    if org.register_number or not number:
+        return
+    if Organization.objects.filter(register_number__iexact=number).exclude(pk=org.pk).exists():
+        return
+    Organization.objects.filter(pk=org.pk).update(register_number=number)
+    org.register_number = number
+    audit_record(
+        action="org.updated",
+        org=org,
+        actor=by,
+        target=org,
+        details={"register_number": {"old": "", "new": number}, "source": "partner_application"},
+    )
 
 
 @transaction.atomic

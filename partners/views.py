@@ -18,6 +18,7 @@ from clients.views import OrgViewMixin
 from portal.csv_stream import csv_response
 from portal.errors import RuleViolation
 from portal.paging import page_without_count
+from portal.templatetags.portal_format import format_money
 
 from . import forms, selectors, services
 from .access import mfa_blocked
@@ -67,42 +68,58 @@ def _own_partnership(access, pk) -> Partnership:
 
 
 class ConsoleView(OwnOrgMixin, View):
-    """Partner console (or the invitation to apply when the org isn't a partner)."""
+    """Partner console, or what applies to a non-partner: the application under review, the
+    rejection and its reason, the invitation to apply, or the affiliate program (PP-1, PP-2)."""
 
     def get(self, request):
         access = self.access
         profile = selectors.partner_profile_for(org=access.org)
-        applications = selectors.applications_for(org=access.org)[:5]
-        ctx = {"profile": profile, "applications": applications}
+        ctx = {"profile": profile}
         if profile is not None:
             ctx["clients_count"] = selectors.active_clients_count(partner=access.org)
             ctx["to_review"] = selectors.partnerships_to_review(partner=access.org)
             if access.can("cashback.view"):  # the revenue console's right: the volume is revenue data
                 ctx["volume"] = selectors.program_volume(partner=access.org)
+            if access.can("cashback.view") or access.can("billing.view"):  # PP-5: what the partner earns
+                ctx["rates"] = selectors.commission_rates_of(profile=profile)
+        elif access.org.is_company:
+            ctx["application"] = selectors.latest_application(org=access.org)
         return render(request, "partners/console.html", ctx)
 
 
 class ApplyView(OwnOrgMixin, View):
     capability = "partner.apply"
 
+    def _form(self, data=None):
+        org = self.access.org
+        currency = org.currency
+        minimum = format_money(services.MINIMUM_VOLUME[currency], currency)
+        initial = {"register_number": org.register_number_display}
+        return forms.ApplicationForm(data, initial=initial, currency=currency, minimum=minimum)
+
     def _ctx(self, form):
+        applications = list(selectors.applications_for(org=self.access.org))
         return {
             "form": form,
-            "applications": selectors.applications_for(org=self.access.org),
+            "applications": applications,
+            # PP-1: no second submission while one is under review.
+            "pending": next((a for a in applications if a.status == PartnerApplication.Status.SUBMITTED), None),
             "is_partner": selectors.access_is_approved_partner(access=self.access),
             "is_affiliate": selectors.is_affiliate(org=self.access.org),
         }
 
     def get(self, request):
-        initial = {"register_number": self.access.org.register_number_display, "currency": self.access.org.currency}
-        return render(request, "partners/apply.html", self._ctx(forms.ApplicationForm(initial=initial)))
+        return render(request, "partners/apply.html", self._ctx(self._form()))
 
     def post(self, request):
-        form = forms.ApplicationForm(request.POST)
+        form = self._form(request.POST)
         if form.is_valid():
             try:
                 services.application_submit(access=self.access, **form.cleaned_data)
             except RuleViolation as exc:
+                if exc.code == "application_pending":  # sent from another tab: the page shows the state
+                    _flash(request, exc)
+                    return redirect("partners:apply")
                 forms.apply_violation(form, exc)
             else:
                 messages.success(request, _("Your application was sent. We'll email you our decision."))
@@ -141,6 +158,9 @@ def staff_queue(request):
     page = Paginator(selectors.applications_queue(user=request.user, status=status), 25).get_page(
         request.GET.get("page")
     )
+    conflicts = selectors.register_number_conflicts(applications=page.object_list)
+    for application in page.object_list:
+        application.register_number_elsewhere = conflicts.get(application.pk, [])
     return render(
         request,
         "partners/staff_queue.html",

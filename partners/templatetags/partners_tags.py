@@ -41,7 +41,10 @@ def partners_todo(access) -> dict:
             waiting_colleague += 1
     is_partner = selectors.access_is_approved_partner(access=access)
     to_review = selectors.partnerships_to_review(partner=access.org).count() if is_partner else 0
+    # PP-1: a company's application under review is said as such, not "Become a partner".
+    application = None if is_partner or not access.org.is_company else selectors.latest_application(org=access.org)
     return {
+        "application_pending": application is not None and application.status == application.Status.SUBMITTED,
         "to_answer": to_answer,
         "waiting_colleague": waiting_colleague,
         "sent": sent,

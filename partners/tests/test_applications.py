@@ -84,6 +84,10 @@ def test_pp1_each_condition_required(company, missing):
 def test_pp1_minimum_volume(company, volume, currency, ok):
     org, rep = company
     data = {**VALID, "expected_yearly_volume": volume, "currency": currency}
+    if currency == "EUR":  # PP-1: the volume is in the org's own currency, EUR outside CH/LI
+        Organization.objects.filter(pk=org.pk).update(country="FR")
+        org.refresh_from_db()
+        data["register_number"] = "732 829 320 00074"
     if ok:
         assert services.application_submit(access=access_for(user=rep, org=org), **data).pk
     else:

@@ -36,7 +36,6 @@ def test_journey2_company_applies_staff_approve_legal_rep_emailed(journey):
     form = page.locator("main form").filter(has=page.locator("[name=website]"))
     form.get_by_label("Your company's active website").fill("https://bergweb.example")
     form.get_by_label("Expected yearly volume managed through the program").fill("1500")
-    form.get_by_label("Currency").select_option("CHF")
     for checkbox in form.locator("input[type=checkbox]").all():
         checkbox.check()
     form.get_by_role("button", name="Send the application").click()
