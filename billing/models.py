@@ -43,12 +43,6 @@ FRACTION = {
 }
 
 
-def percent(fraction: Decimal) -> str:
-    """0.081 → "8.1", 0.2 → "20"."""
-    value = (Decimal(fraction) * 100).quantize(Decimal("0.01")).normalize()
-    return f"{value:f}"
-
-
 class Price(models.Model):
     """BL-1: public price of a product type, per period and currency."""
 
@@ -254,10 +248,6 @@ class Invoice(ChoicesDisplayMixin, models.Model):
         (`Organization.vat_number_display`), by the payer's country at issue."""
         return identifiers.format_vat(self.vat_number, self.payer_country) if self.vat_number else ""
 
-    @property
-    def vat_percent(self) -> str:
-        return percent(self.vat_rate)
-
 
 class InvoiceLine(ChoicesDisplayMixin, models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
@@ -292,14 +282,6 @@ class InvoiceLine(ChoicesDisplayMixin, models.Model):
         if self.pk is not None:
             raise ImmutableError("Invoice lines can't change once issued.")
         super().save(*args, **kwargs)
-
-    @property
-    def tier_percent(self) -> str:
-        return percent(self.tier_discount)
-
-    @property
-    def partner_percent(self) -> str:
-        return percent(self.partner_discount)
 
     @property
     def discount_amount(self) -> Decimal:

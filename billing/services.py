@@ -417,6 +417,14 @@ def product_name_clean(*, product_type: ProductType, name: str) -> str:
     return name
 
 
+def order_note_allowed(*, access: Access, client: Organization, payer: Organization) -> bool:
+    """ORG-5/BL-4: an order's billing reference is printed on the payer's invoice, so it is the
+    payer's to give: the client's when it pays (whoever orders in its account), the partner's
+    when it pays and orders itself. A client whose partner pays can't put its reference on the
+    partner's invoice, which carries the partner's own default note (PS-8)."""
+    return payer.pk == client.pk or payer.pk == access.from_org.pk
+
+
 def order_place(
     *,
     access: Access,
@@ -461,6 +469,9 @@ def order_place(
             for i in items
         ]
         payer = terms[0].payer
+        if invoice_note_override and not order_note_allowed(access=access, client=client, payer=payer):
+            message = _("Your partner pays for this order: its invoice carries the partner's own billing reference.")
+            raise InvalidInput("invoice_note_not_yours", message, fields={"invoice_note": [message]})
         currency = payer.currency
         prices = [price_lookup(product_type=i.product_type, period=i.period, currency=currency) for i in items]
         order = Order.objects.create(

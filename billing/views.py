@@ -40,10 +40,16 @@ class ShopView(OrgViewMixin, View):
         payer = quote.payer
         rows = [{"type": pt, "prices": prices} for pt, prices in quote.rows]
         allowed = partner_terms.may_order(access=self.access, client=self.access.org)
+        # BL-4: the banner names a partner price only where a line gets one (no rate for the
+        # category, or the client ordering itself, and the partner pays the public price).
+        discounted = [pt for pt, prices in quote.rows if any(p.partner_discount > 0 for p in prices)]
         return {
             "rows": rows,
             "currency": quote.currency,
             "payer": payer,
+            "partner_price_everywhere": bool(rows) and len(discounted) == len(rows),
+            "partner_price_categories": list(dict.fromkeys(str(pt.get_category_display()) for pt in discounted)),
+            "may_set_note": services.order_note_allowed(access=self.access, client=self.access.org, payer=payer),
             "allowed": allowed,
             "vat_prompt": payer.pk == self.access.org.pk
             and not self.access.is_acting_for_client

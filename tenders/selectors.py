@@ -13,7 +13,12 @@ from django.db.models.functions import Coalesce, Lower, NullIf
 from clients.models import Organization, ProductType, Role
 from clients.tenancy import Access
 from partners.models import PartnerProfile
-from partners.selectors import access_is_approved_partner, access_partner_profile, directory_search_q
+from partners.selectors import (
+    access_is_approved_partner,
+    access_partner_profile,
+    directory_search_q,
+    partnership_between,
+)
 from portal.ids import MAX_ID
 
 from .models import PartnerReview, TenderDelivery, TenderQuote, TenderRequest
@@ -311,6 +316,18 @@ def directory_page(*, page=None, **filters) -> Page:
 
 def directory_profile(*, slug: str) -> PartnerProfile | None:
     return directory_profiles().filter(slug=slug).first()
+
+
+def directory_may_invite(*, access: Access | None, profile: PartnerProfile) -> bool:
+    """TD-5/PS-3: whether the person may ask this directory partner to manage their org's
+    products: a legal rep (`partnerships.manage`) of their own org (not acting for a client),
+    not the partner itself, and without a pending or active partnership with it already
+    (the invitation would be refused). One query at most, whatever the org's partnerships."""
+    if access is None or access.is_acting_for_client or not access.can("partnerships.manage"):
+        return False
+    if access.org.pk == profile.org_id:
+        return False
+    return partnership_between(partner=profile.org, client=access.org) is None
 
 
 def directory_slug_of(*, access: Access | None) -> str | None:

@@ -449,6 +449,11 @@ def directory_profile(request, slug: str):
     if profile is None:
         raise Http404
     reviews = selectors.reviews_of(org=profile.org)[:50]
+    access = acting(request) if request.user.is_authenticated else None
+    # An org that refuses this person (SEC-2: MFA required) offers them nothing to do in its name.
+    if access is not None and access_refusal(access) is not None:
+        access = None
+    may_invite = selectors.directory_may_invite(access=access, profile=profile)
     return render(
         request,
         "tenders/directory_profile.html",
@@ -456,5 +461,9 @@ def directory_profile(request, slug: str):
             "profile": profile,
             "reviews": reviews,
             "quote_url": reverse("tenders:request_new") + "?" + urlencode({"partner": profile.slug}),
+            # PS-3: the client picks the partner in the directory, then chooses the access level there.
+            "invite_url": reverse("partners:invite_partner") + "?" + urlencode({"partner": profile.slug})
+            if may_invite
+            else "",
         },
     )

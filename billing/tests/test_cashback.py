@@ -249,3 +249,20 @@ def test_bl6_cashback_page_payout_form(client, catalog):
     )
     assert response.status_code == 302
     assert PayoutRequest.objects.get().amount == D("20.00")
+
+
+def test_bl6_ledger_shows_the_rate_as_a_percentage_in_the_reader_language(client, catalog):
+    partner, partner_user = partner_org()
+    partner_user.language = "es"
+    partner_user.save()
+    customer, user = org_with_rep()
+    full(partner, customer, payment_method="client_pays")
+    order(own_access(user, customer), customer, slug="web-hosting-pro")
+    client.force_login(partner_user)
+
+    response = client.get("/manager/billing/cashback/")
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert '<td class="num">25\xa0%</td>' in page and "0,2500" not in page
+    assert CashbackEntry.objects.get().rate == D("0.25")

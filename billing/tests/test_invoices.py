@@ -4,6 +4,7 @@ from django.db import transaction
 from billing import services
 from billing.models import CashbackEntry, ImmutableError, Invoice, InvoiceCounter, InvoiceLine
 from clients.models import AuditEvent
+from portal.errors import InvalidInput
 from portal.models import OutboxEmail
 
 from .factories import D, full, order, org_with_rep, own_access, partner_org, ptype
@@ -175,3 +176,36 @@ def test_bl8_invoice_shows_the_payer_vat_number_formatted_as_the_org_page(client
     assert invoice.vat_number_display == org.vat_number_display == "CHE-116.281.710 MWST"
     assert "CHE-116.281.710 MWST" in page and "CHE-116.281.710 MWST" in download
     assert "CHE116281710MWST" not in page
+
+
+def test_org5_client_reference_refused_on_the_invoice_its_partner_pays(catalog):
+    partner, _ = partner_org()
+    customer, user = org_with_rep(invoice_note="CLIENT-PO")
+    full(partner, customer, payment_method="partner_pays")
+
+    with pytest.raises(InvalidInput) as refused:
+        services.order_place(
+            access=own_access(user, customer),
+            client=customer,
+            items=[services.OrderItem(product_type=ptype("mail-pro"), period="1y", name="m.ch")],
+            invoice_note_override="CLIENT-4711",
+        )
+
+    assert refused.value.code == "invoice_note_not_yours"
+    assert not Invoice.objects.exists() and not CashbackEntry.objects.exists()
+
+
+@pytest.mark.parametrize("view", ["", "download/"])
+def test_bl8_invoice_vat_rate_is_formatted_for_the_language(client, catalog, view):
+    org, user = org_with_rep(country="CH")
+    user.language = "es"
+    user.save()
+    invoice = _invoice(org)
+    client.force_login(user)
+
+    response = client.get(f"/manager/billing/invoices/{invoice.pk}/{view}")
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "IVA 8,1\xa0%" in page and "8.1%" not in page
+    assert Invoice.objects.get(pk=invoice.pk).vat_rate == D("0.081")

@@ -214,3 +214,70 @@ def test_bl1_tier_counts_the_hostings_of_clients_the_partner_pays_for_only(catal
 
     assert hostings_held_by(payer=partner) == 2
     assert hostings_held_by(payer=pays_itself) == 1
+
+
+def _banner(page: str) -> str:
+    return re.search(r'<p class="banner">(.*?)</p>', page, re.S).group(1)
+
+
+def test_bl4_shop_banner_names_the_partner_price_only_for_categories_with_a_rate(client, catalog):
+    from partners.models import CommissionRate
+
+    partner, partner_user = partner_org(name="Agency AG")
+    CommissionRate.objects.filter(plan__partners__org=partner, category="office_suite").update(rate=0)
+    customer, _ = org_with_rep()
+    full(partner, customer, payment_method="partner_pays")
+    _act_for(client, partner_user, customer)
+
+    response = client.get("/manager/billing/shop/")
+    banner = _banner(response.content.decode())
+
+    assert response.status_code == 200
+    assert banner.startswith("Invoiced to Agency AG (the partner pays, with its partner price for: ")
+    assert "Web hosting" in banner and "Office suite" not in banner
+    assert _shown(response, "office-suite", "1y") == D("48.00")  # no rate: the public price
+    assert not Order.objects.exists()
+
+
+def test_bl4_shop_banner_names_no_partner_price_when_the_client_orders_and_its_partner_pays(client, catalog):
+    partner, _ = partner_org(name="Agency AG")
+    customer, user = org_with_rep()
+    full(partner, customer, payment_method="partner_pays")
+    client.force_login(user)
+
+    response = client.get("/manager/billing/shop/")
+
+    assert response.status_code == 200
+    assert _banner(response.content.decode()) == "Invoiced to Agency AG (the partner pays)."
+    assert _shown(response, "web-hosting-pro", "1y") == D("347.20")  # the partner pays the public price (BL-5)
+    assert not Order.objects.exists()
+
+
+def test_org5_shop_offers_no_billing_reference_to_a_client_whose_partner_pays(client, catalog):
+    partner, _ = partner_org()
+    customer, user = org_with_rep()
+    full(partner, customer, payment_method="partner_pays")
+    client.force_login(user)
+
+    response = client.get("/manager/billing/shop/")
+
+    assert response.status_code == 200
+    assert 'name="invoice_note"' not in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_org5_shop_refuses_a_client_reference_for_the_invoice_its_partner_pays(client, catalog):
+    partner, _ = partner_org()
+    customer, user = org_with_rep(invoice_note="CLIENT-PO")
+    full(partner, customer, payment_method="partner_pays")
+    client.force_login(user)
+
+    response = client.post(
+        "/manager/billing/shop/",
+        {"product_type": "mail-pro", "name": "m.ch", "period": "1y", "invoice_note": "CLIENT-4711"},
+    )
+
+    assert response.status_code == 400
+    assert "its invoice carries the partner&#x27;s own billing reference" in response.content.decode()
+    assert not Order.objects.exists() and not Invoice.objects.exists()
+    assert not Product.objects.filter(org=customer).exists()

@@ -260,3 +260,59 @@ def test_td5_api_directory_unknown_filter_value_is_a_400_naming_it(world):
 
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"country": ["“zz” is not one of the choices."]}
+
+
+INVITE_LINK = 'href="/manager/partners/partners/invite/?partner=helvetia-web"'
+
+
+def test_td5_ps3_profile_offers_a_client_legal_rep_to_ask_the_partner_to_manage_its_products(world, login):
+    from partners.models import Partnership
+
+    response = login(world.client_rep).get("/directory/helvetia-web/")
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert INVITE_LINK in page and "Ask this partner to manage your products" in page
+    assert 'href="/tenders/new/?partner=helvetia-web"' in page
+    assert not Partnership.objects.exists()  # a link: nothing is sent before the client chooses the access
+
+
+@pytest.mark.parametrize("who", ["visitor", "client_collab", "rep", "partnered_rep"])
+def test_td5_ps3_profile_offers_only_a_quote_to_people_who_cannot_invite_this_partner(world, login, who):
+    """Visitors, members without `partnerships.manage`, the partner itself, and a client that
+    already has a partnership with it (the invitation would be refused)."""
+    from partners.models import Partnership
+    from partners.tests.factories import PartnershipFactory
+
+    if who == "partnered_rep":
+        PartnershipFactory(partner=world.partner, client=world.client_org)
+    browser = Client() if who == "visitor" else login(getattr(world, "client_rep" if who == "partnered_rep" else who))
+
+    response = browser.get("/directory/helvetia-web/")
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert 'href="/tenders/new/?partner=helvetia-web"' in page
+    assert "/manager/partners/partners/invite/" not in page
+    assert Partnership.objects.count() == (1 if who == "partnered_rep" else 0)
+
+
+def test_td5_ps3_profile_query_count_is_flat_in_the_client_partnerships(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from partners.tests.factories import PartnershipFactory
+
+    browser = login(world.client_rep)
+    browser.get("/directory/helvetia-web/")  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        assert browser.get("/directory/helvetia-web/").status_code == 200
+    for _ in range(10):
+        PartnershipFactory(
+            partner=ListedProfileFactory().org, client=world.client_org, access_level="limited", payment_method=None
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = browser.get("/directory/helvetia-web/")
+
+    assert response.status_code == 200 and INVITE_LINK in response.content.decode()
+    assert len(many) == len(few)
