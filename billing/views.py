@@ -55,6 +55,7 @@ class ShopView(OrgViewMixin, View):
             and not self.access.is_acting_for_client
             and services.needs_vat_prompt(payer),
             "edit_url": org_edit_url(),
+            "can_change_vat": self.access.can("org.change_vat"),
             **extra,
         }
 
@@ -182,6 +183,7 @@ class ToPayView(OrgViewMixin, View):
                 "paging": bool(request.GET.get("after") or request.GET.get("before")),
                 "vat_prompt": not self.access.is_acting_for_client and services.needs_vat_prompt(org),
                 "edit_url": org_edit_url(),
+                "can_change_vat": self.access.can("org.change_vat"),
                 "balances": selectors.balances_of(org=org),
                 "can_pay": self.access.can("billing.pay"),
             },

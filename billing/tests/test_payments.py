@@ -8,7 +8,7 @@ from clients.models import AuditEvent
 from portal.errors import RuleViolation
 from portal.models import OutboxEmail
 
-from .factories import order, org_with_rep, own_access
+from .factories import member, order, org_with_rep, own_access
 
 pytestmark = pytest.mark.django_db
 CARD = "4242 4242 4242 4242"
@@ -99,6 +99,19 @@ def test_org4_prompt_at_shop_checkout(client, catalog):
     _org, user = org_with_rep(vat_number="")
     client.force_login(user)
     assert "Add a VAT number" in client.get("/manager/billing/shop/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/manager/billing/to-pay/", "/manager/billing/shop/"])
+def test_org4_prompt_to_an_administrator_names_who_can_add_the_vat_number(client, catalog, path):
+    org, _rep = org_with_rep(vat_number="")
+    admin = member(org, role="administrator")
+    client.force_login(admin)
+
+    page = client.get(path).content.decode()
+
+    assert "Your company has no VAT number yet." in page
+    assert "A legal representative of your organization can add it." in page
+    assert "Add a VAT number" not in page  # the edit form would not let an administrator change it (ORG-3)
 
 
 def test_bl9_pay_form_on_to_pay_page(client, catalog):
