@@ -60,22 +60,6 @@ def org_validate_numbers(*, kind: str, country: str, register_number: str, vat_n
     return register, vat
 
 
-def _refuse_register_number_of_other_org(register: str, *, org: Organization | None = None) -> None:
-    """ORG-1/ORG-2: a commercial-register number identifies one company: an org can't take the number
-    another org already has (a new org posing as an approved partner, PP-1)."""
-    if not register:
-        return
-    others = Organization.objects.filter(register_number=register)
-    if org is not None:
-        others = others.exclude(pk=org.pk)
-    if others.exists():
-        message = _(
-            "This register number is already used by another organization on the portal. If it is your "
-            "company's, contact support."
-        )
-        raise InvalidInput("register_number_taken", message, fields={"register_number": [str(message)]})
-
-
 def _check_invoice_note(note: str) -> str:
     note = (note or "").strip()
     if len(note) > INVOICE_NOTE_MAX:
@@ -117,7 +101,6 @@ def org_create(
     register, vat = org_validate_numbers(
         kind=kind, country=country, register_number=register_number, vat_number=vat_number
     )
-    _refuse_register_number_of_other_org(register)
     note = _check_invoice_note(invoice_note)
     fields = {
         "name": name[:200],
@@ -174,8 +157,6 @@ def org_update(*, access: Access, data: dict, accept_terms: bool = False) -> Org
             vat_number=data.get("vat_number", org.vat_number),
         )
         if "register_number" in data:
-            if register != org.register_number:
-                _refuse_register_number_of_other_org(register, org=org)
             data = {**data, "register_number": register}
         if "vat_number" in data:
             data = {**data, "vat_number": vat}

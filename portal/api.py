@@ -11,7 +11,7 @@ from django.http import Http404, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, parsers, serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -23,17 +23,6 @@ from .ids import MAX_ID
 def id_field(**kwargs) -> serializers.IntegerField:
     """An object id sent by the client: a bad one is a 400 on its field, never a database error."""
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's parser, with JSON nested deeper than Python's recursion limit (`[[[[…]]]]`)
-    refused as a parse error like any other malformed body, not a 500."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type=media_type, parser_context=parser_context)
-        except RecursionError as exc:
-            raise exceptions.ParseError(_("JSON parse error - the body is nested too deeply.")) from exc
 
 
 class PayloadTooLarge(exceptions.APIException):

@@ -63,3 +63,20 @@ def test_sec_a_body_over_the_size_limit_is_a_413_in_the_error_shape(client, memb
     assert _error(response)["code"] == "payload_too_large"
     member.org.refresh_from_db()
     assert member.org.name != "x" * 5000
+
+
+@pytest.mark.parametrize("first", ["portal.api", "portal.tasks", "rest_framework.views"])
+def test_sec_api_modules_import_first_in_a_fresh_process(first):
+    """A Celery worker may import the API base before anything else touched DRF's settings: the parser
+    DRF's settings name must not live in a module that is still importing `rest_framework.views`."""
+    import os
+    import subprocess
+    import sys
+
+    code = f"import django; django.setup(); import {first}; from rest_framework.settings import api_settings; "
+    code += "print(api_settings.DEFAULT_PARSER_CLASSES[0].__name__)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "JSONParser"
