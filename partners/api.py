@@ -227,7 +227,7 @@ def partnership_out(p: Partnership, *, org: Organization) -> dict:
         "client": p.client.slug if p.client_id else None,
         "client_name": p.client.name if p.client_id else None,
         "invited_email": p.invited_email if p.partner_id == org.pk else "",
-        "status": p.status,
+        "status": p.shown_status,  # PS-1: past its expiry, an invitation is expired before the job runs
         "initiated_by": p.initiated_by,
         "access_level": p.access_level,
         "payment_method": p.payment_method,
@@ -294,7 +294,7 @@ class PartnershipListAPI(_PartnershipScoped):
         qs = selectors.partnerships_visible_to(access=self.access)
         state = request.query_params.get("status")
         if state:
-            qs = qs.filter(status=state)
+            qs = selectors.in_state(qs, state)
         paginator = Pagination()
         qs = selectors.with_active_grants(qs.order_by("-created_at", "-id"))
         page = paginator.paginate_queryset(qs, request, view=self)

@@ -459,6 +459,20 @@ class Partnership(ChoicesDisplayMixin, models.Model):
         return self.access_level == self.AccessLevel.FULL
 
     @property
+    def is_overdue(self) -> bool:
+        """PS-1: still pending in the database but past its expiry (the hourly job hasn't marked it
+        expired yet): no longer an invitation anyone may accept, decline or resend."""
+        return self.status == self.Status.PENDING and self.expires_at <= timezone.now()
+
+    @property
+    def shown_status(self) -> str:
+        """The state pages and the API show: an overdue invitation is expired."""
+        return self.Status.EXPIRED if self.is_overdue else self.status
+
+    def get_shown_status_display(self) -> str:
+        return str(self.Status(self.shown_status).label)
+
+    @property
     def awaiting_side(self) -> str:
         """Who must accept a pending partnership."""
         return self.Side.CLIENT if self.initiated_by == self.Side.PARTNER else self.Side.PARTNER

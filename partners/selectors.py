@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.fields import DecimalField
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from clients.models import Membership, Organization, Product, ProductType, Role
 from clients.selectors import verified_emails
@@ -194,10 +195,34 @@ def partnerships_visible_to(*, access: Access) -> QuerySet[Partnership]:
     return Partnership.objects.filter(q).select_related("partner", "client")
 
 
+def open_pending_q() -> Q:
+    """PS-1: invitations still open: pending and not past their expiry. The hourly job
+    (`partnerships_expire`) marks the others expired; until it runs they are expired all the same."""
+    return Q(status=Partnership.Status.PENDING, expires_at__gt=timezone.now())
+
+
+def in_state(queryset: QuerySet[Partnership], state: str) -> QuerySet[Partnership]:
+    """Partnerships in the state pages and the API show (`Partnership.shown_status`): an invitation
+    past its expiry is expired, not pending, whether or not the hourly job has run."""
+    if state == Partnership.Status.PENDING:
+        return queryset.filter(open_pending_q())
+    if state == Partnership.Status.EXPIRED:
+        return queryset.filter(
+            Q(status=Partnership.Status.EXPIRED) | Q(status=Partnership.Status.PENDING, expires_at__lte=timezone.now())
+        )
+    return queryset.filter(status=state)
+
+
+def pending_visible_to(*, access: Access) -> QuerySet[Partnership]:
+    """The open invitations, both directions, the acting org sees (PS-2, PS-3): the pending page,
+    the dashboard. Expired ones are left out (PS-1)."""
+    return in_state(partnerships_visible_to(access=access), Partnership.Status.PENDING)
+
+
 def pending_invitations_for_user(*, user) -> QuerySet[Partnership]:
-    """Partner invitations addressed to this person's email (PS-2), not yet bound to an org."""
+    """Open partner invitations addressed to this person's email (PS-2), not yet bound to an org."""
     return Partnership.objects.filter(
-        client__isnull=True, status=Partnership.Status.PENDING, invited_email__in=verified_emails(user=user)
+        open_pending_q(), client__isnull=True, invited_email__in=verified_emails(user=user)
     ).select_related("partner")
 
 
@@ -257,6 +282,15 @@ def client_figures(*, partner: Organization, client_ids: list[int] | None = None
     return out
 
 
+CENT = Decimal("0.01")
+
+
+def _amount(value) -> Decimal:
+    """A money figure with two decimals, whatever the provider gave (none, 0, 12.5): the list, the
+    API and the CSV write 0.00, never 0 for one client and 0.00 for the next (PS-16)."""
+    return Decimal(value or 0).quantize(CENT)
+
+
 def attach_client_figures(*, partner: Organization, partnerships) -> None:
     """Set revenue_earned / discounts_received / total_paid / currency on each row from the providers.
 
@@ -267,18 +301,18 @@ def attach_client_figures(*, partner: Organization, partnerships) -> None:
     figures = client_figures(partner=partner, client_ids=client_ids) if _client_figures_providers else {}
     for p in partnerships:
         row = figures.get(p.client_id, {})
-        p.revenue_earned = row.get("cashback_earned", Decimal("0"))
-        p.discounts_received = row.get("discounts_received", Decimal("0"))
-        p.total_paid = row.get("total_paid", Decimal("0"))
+        p.revenue_earned = _amount(row.get("cashback_earned"))
+        p.discounts_received = _amount(row.get("discounts_received"))
+        p.total_paid = _amount(row.get("total_paid"))
         p.figures_currency = row.get("currency", partner.currency)
         # A client invoiced in two currencies (its payment method changed) has its figures in
         # the other one too: shown under the first, never added to it.
         p.other_figures = [
             {
                 "currency": currency,
-                "revenue_earned": other.get("cashback_earned", Decimal("0")),
-                "discounts_received": other.get("discounts_received", Decimal("0")),
-                "total_paid": other.get("total_paid", Decimal("0")),
+                "revenue_earned": _amount(other.get("cashback_earned")),
+                "discounts_received": _amount(other.get("discounts_received")),
+                "total_paid": _amount(other.get("total_paid")),
             }
             for currency, other in sorted((row.get("other_currencies") or {}).items())
         ]
@@ -327,7 +361,11 @@ def managed_clients(*, access: Access, search: str = "", level: str = "", status
     """
     zero = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
     qs = (
-        Partnership.objects.filter(partner=access.from_org, client__isnull=False, status__in=MANAGED_CLIENT_STATUSES)
+        Partnership.objects.filter(
+            Q(status__in=[Partnership.Status.ACTIVE, Partnership.Status.ENDED]) | open_pending_q(),
+            partner=access.from_org,
+            client__isnull=False,
+        )
         .select_related("client")
         .annotate(
             # Correlated subqueries, not joins: PostgreSQL computes them for the page's rows
@@ -385,6 +423,28 @@ def granted_product_ids(*, partnership: Partnership) -> list[int]:
     if prefetched is not None:
         return [grant.product_id for grant in prefetched]
     return list(partnership.grants.filter(active=True).values_list("product_id", flat=True).order_by("product_id"))
+
+
+def attach_requested_products(*, partnerships) -> list[Partnership]:
+    """PS-3: set `requested_product_names` on each partnership: the names of the products a limited
+    request asks for, in one query for all the rows (the pending list stays flat). Only the client's
+    own products are named: a partner's invitation by email (PS-2) has no client yet, so none."""
+    partnerships = list(partnerships)
+    ids = {i for p in partnerships if p.client_id for i in p.requested_product_ids or [] if isinstance(i, int)}
+    found = {}
+    if ids:
+        found = {
+            pk: (org_id, name)
+            for pk, org_id, name in Product.objects.filter(pk__in=ids).values_list("pk", "org_id", "name")
+        }
+    for p in partnerships:
+        names = [
+            found[i][1]
+            for i in p.requested_product_ids or []
+            if p.client_id and i in found and found[i][0] == p.client_id
+        ]
+        p.requested_product_names = sorted(set(names), key=str.casefold)
+    return partnerships
 
 
 def products_visible_to(*, access: Access) -> QuerySet[Product]:

@@ -102,6 +102,13 @@ def _ctx(partnership: Partnership, **extra) -> dict:
     return ctx
 
 
+def _requested_names(p: Partnership) -> list[str]:
+    """PS-3: the names of the products a limited request asks for (the partner's invitation says them)."""
+    if p.requested_access_level != Partnership.AccessLevel.LIMITED:
+        return []
+    return selectors.attach_requested_products(partnerships=[p])[0].requested_product_names
+
+
 def _require_own_org(access: Access) -> None:
     if access is None or access.is_acting_for_client:
         raise NotAllowed("forbidden", _("Partner people acting for a client can't do this in the client's account."))
@@ -180,6 +187,62 @@ def _full_exists_error(client: Organization) -> RuleViolation:
         _("%(client)s already has a partner with full access (%(partner)s). End that partnership first.")
         % {"client": client.name, "partner": name},
     )
+
+
+def _requested_elsewhere(
+    *, client: Organization, products: list[Product], exclude: Partnership | None = None
+) -> RuleViolation | None:
+    """PS-5 ahead of time: a product that one of the client's own open limited invitations asks
+    another partner to manage. Granting it elsewhere would leave that invitation impossible to
+    accept, so the client is refused now, naming the product and the invitation's partner (its own)."""
+    wanted = {pr.pk: pr for pr in products}
+    if not wanted:
+        return None
+    requests = Partnership.objects.filter(
+        selectors.open_pending_q(),
+        client=client,
+        initiated_by=Partnership.Side.CLIENT,
+        requested_access_level=Partnership.AccessLevel.LIMITED,
+    ).select_related("partner")
+    if exclude is not None:
+        requests = requests.exclude(pk=exclude.pk)
+    for request in requests.order_by("created_at", "id"):
+        for product_id in request.requested_product_ids or []:
+            product = wanted.get(product_id)
+            if product is None:
+                continue
+            return RuleViolation(
+                "product_requested_from_other_partner",
+                _(
+                    "%(product)s is asked in your pending invitation to %(partner)s. Withdraw that invitation "
+                    "first, or choose other products."
+                )
+                % {"product": product.name, "partner": request.partner.name},
+                product=product.pk,
+                partner=request.partner.slug,
+                partnership=request.pk,
+                fields={"product_ids": [str(product.name)]},
+            )
+    return None
+
+
+class _RequestOutdated(RuleViolation):
+    """PS-5 at a partner's acceptance: a product the client asks is now managed by another partner.
+    The partner is told that the client must change its request (never who manages the product);
+    `partnership_accept` then tells the client."""
+
+    def __init__(self, p: Partnership, product: Product) -> None:
+        super().__init__(
+            "request_outdated",
+            _(
+                "%(client)s must change its request before you can accept it: %(product)s, one of the products "
+                "it asks you to manage, is now managed by another partner. We have told %(client)s."
+            )
+            % {"client": p.client.name, "product": product.name},
+            product=product.pk,
+        )
+        self.partnership = p
+        self.product = product
 
 
 def _grant(*, partnership: Partnership, products: list[Product]) -> None:
@@ -839,6 +902,9 @@ def partnership_invite_partner(
             err = _conflict(product)
             if err:
                 raise err
+        err = _requested_elsewhere(client=client, products=products)
+        if err:
+            raise err
     elif selectors.full_partnership_of(client=client) is not None:
         raise _full_exists_error(client)
     try:
@@ -873,7 +939,7 @@ def partnership_invite_partner(
         org=partner,
         key=f"partnership-invite-partner:{p.pk}:0",
         template="partners/invitation_to_partner",
-        context=_ctx(p, inviter=access.user),
+        context=_ctx(p, inviter=access.user, products=_requested_names(p)),
         link=_link("partners:pending"),
     )
     return p
@@ -893,6 +959,10 @@ def _may_answer(access: Access, p: Partnership) -> bool:
             return access.org.pk == p.client_id
         return p.invited_email.lower() in verified_emails(user=access.user, access=access)
     return access.org.pk == p.partner_id and access.can("clients.add")
+
+
+def _expired_error() -> RuleViolation:
+    return RuleViolation("invitation_expired", _("This invitation has expired. Ask for a new one."))
 
 
 def _locked(p: Partnership) -> Partnership:
@@ -922,7 +992,6 @@ def _refuse_partner_changes(p: Partnership, *, access_level, product_ids, paymen
         )
 
 
-@transaction.atomic
 def partnership_accept(
     *,
     access: Access,
@@ -931,13 +1000,64 @@ def partnership_accept(
     product_ids=None,
     payment_method: str | None = None,
 ) -> Partnership:
-    """PS-2/PS-3: the other side's legal rep accepts; the client may grant other rights."""
+    """PS-2/PS-3: the other side's legal rep accepts; the client may grant other rights.
+
+    PS-5: when a product a client asks is now managed by another partner, the partner's acceptance
+    is refused (`request_outdated`) and the client is emailed, after the refused acceptance is
+    rolled back (the email and its audit event are written on their own)."""
+    try:
+        return _partnership_accept(
+            access=access,
+            partnership=partnership,
+            access_level=access_level,
+            product_ids=product_ids,
+            payment_method=payment_method,
+        )
+    except _RequestOutdated as exc:
+        _tell_client_request_outdated(exc.partnership, exc.product, access=access)
+        raise
+
+
+@transaction.atomic
+def _tell_client_request_outdated(p: Partnership, product: Product, *, access: Access) -> None:
+    grant = (
+        PartnershipProduct.objects.filter(product=product, active=True)
+        .exclude(partnership=p)
+        .select_related("partnership__partner")
+        .first()
+    )
+    manager = grant.partnership.partner.name if grant else ""
+    _audit_both(
+        action="partnership.accept_refused",
+        partnership=p,
+        actor=access.user,
+        actor_org=access.org,
+        details={"reason": "product_managed_by_other_partner", "product": product.pk},
+    )
+    _email_legal_reps(
+        org=p.client,
+        key=f"partnership-request-outdated:{p.pk}:{product.pk}",
+        template="partners/request_outdated",
+        context=_ctx(p, product_name=product.name, manager_name=manager),
+        link=_link("partners:pending"),
+    )
+
+
+@transaction.atomic
+def _partnership_accept(
+    *,
+    access: Access,
+    partnership: Partnership,
+    access_level: str | None = None,
+    product_ids=None,
+    payment_method: str | None = None,
+) -> Partnership:
     _require_own_org(access)
     p = _locked(partnership)
     if not p.is_pending:
         raise RuleViolation("not_pending", _("This partnership is no longer pending."))
-    if p.expires_at <= timezone.now():
-        raise RuleViolation("invitation_expired", _("This invitation has expired. Ask for a new one."))
+    if p.is_overdue:
+        raise _expired_error()
     if not _may_answer(access, p):
         raise NotAllowed("forbidden", _("Only a legal representative of the invited organization can accept."))
     by_client = p.initiated_by == Partnership.Side.PARTNER
@@ -965,6 +1085,14 @@ def partnership_accept(
                 fields={"product_ids": [str(_("Choose at least one product."))]},
             )
         products = _client_products(client=client, product_ids=ids)
+        if by_client:  # the client grants: refused if one of its own invitations asks another partner
+            err = _requested_elsewhere(client=client, products=products, exclude=p)
+            if err:
+                raise err
+        else:  # the partner validates the client's request: a product managed elsewhere since
+            for product in products:
+                if _conflict(product, exclude_partnership=p):
+                    raise _RequestOutdated(p, product)
     elif selectors.full_partnership_of(client=client) is not None:
         raise _full_exists_error(client)
     p.client = client
@@ -986,7 +1114,13 @@ def partnership_accept(
         if level == Partnership.AccessLevel.FULL:
             raise _full_exists_error(client)
         raise RuleViolation("partnership_exists", _("These organizations already have a partnership."))
-    _grant(partnership=p, products=products)
+    try:
+        _grant(partnership=p, products=products)
+    except RuleViolation as exc:
+        if by_client or exc.code != "product_managed_by_other_partner":
+            raise
+        # granted to another partner between the check above and now (a race)
+        raise _RequestOutdated(p, next(pr for pr in products if pr.pk == exc.details.get("product"))) from exc
     _audit_both(
         action="partnership.accepted",
         partnership=p,
@@ -1026,6 +1160,8 @@ def partnership_decline(*, access: Access, partnership: Partnership) -> Partners
         raise RuleViolation("not_pending", _("This partnership is no longer pending."))
     if not _may_answer(access, p):
         raise NotAllowed("forbidden", _("Only a legal representative of the invited organization can decline."))
+    if p.is_overdue:
+        raise _expired_error()
     p.status = Partnership.Status.DECLINED
     p.ended_at = timezone.now()
     p.ended_by = access.user
@@ -1088,6 +1224,8 @@ def partnership_resend(*, access: Access, partnership: Partnership) -> Partnersh
         raise RuleViolation("not_pending", _("This partnership is no longer pending."))
     if not _is_sender(access, p):
         raise NotAllowed("forbidden", _("Only the sender's legal representatives can resend an invitation."))
+    if p.is_overdue:  # PS-1: expired, though the hourly job hasn't marked it yet; never revived
+        raise _expired_error()
     now = timezone.now()
     p.expires_at = now + timedelta(days=14)
     p.save(update_fields=["expires_at"])
@@ -1112,7 +1250,7 @@ def partnership_resend(*, access: Access, partnership: Partnership) -> Partnersh
             org=targets[0],
             key=f"partnership-invite:{p.pk}:{stamp}",
             template=template,
-            context=_ctx(p, inviter=access.user),
+            context=_ctx(p, inviter=access.user, products=_requested_names(p)),
             link=_link("partners:pending"),
         )
     return p
@@ -1210,6 +1348,9 @@ def partnership_set_products(*, access: Access, partnership: Partnership, produc
     wanted = {pr.pk for pr in products}
     added = [pr for pr in products if pr.pk not in current]
     removed = sorted(current - wanted)
+    err = _requested_elsewhere(client=p.client, products=added, exclude=p)
+    if err:
+        raise err
     now = timezone.now()
     if removed:
         p.grants.filter(active=True, product_id__in=removed).update(active=False, removed_at=now)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,7 +22,7 @@ from portal.paging import page_without_count
 from portal.templatetags.portal_format import format_money
 
 from . import forms, selectors, services
-from .access import mfa_blocked
+from .access import mfa_blocked, rights_for
 from .models import ClientPartnerSettings, PartnerApplication, PartnerProfile, Partnership, logo_content_type
 
 LOGO_CACHE_SECONDS = 7 * 24 * 3600  # the URL carries the stored name's hash: a new logo is a new URL
@@ -305,9 +306,9 @@ class PendingView(OwnOrgMixin, View):
     capability = "partnerships.view"
 
     def get(self, request):
-        qs = selectors.partnerships_visible_to(access=self.access).filter(status=Partnership.Status.PENDING)
+        qs = selectors.pending_visible_to(access=self.access)  # PS-1: past their expiry, not listed
         rows = []
-        for p in qs.order_by("-created_at"):
+        for p in selectors.attach_requested_products(partnerships=qs.order_by("-created_at")):
             rows.append(
                 {
                     "p": p,
@@ -395,6 +396,10 @@ class InvitePartnerView(OwnOrgMixin, View):
         return render(request, "partners/invite_partner.html", {"form": form, "q": query})
 
     def post(self, request):
+        # The form posts to the page's own address: the search (`?q=`) and the directory pick
+        # (`?partner=`) come back with it.
+        query = request.GET.get("q", "").strip()
+        picked = request.GET.get("partner", "")
         form = self._form(request.POST)
         if form.is_valid():
             try:
@@ -410,7 +415,13 @@ class InvitePartnerView(OwnOrgMixin, View):
             else:
                 messages.success(request, _("The invitation was sent to the partner."))
                 return redirect("partners:pending")
-        return render(request, "partners/invite_partner.html", {"form": form, "q": ""}, status=400)
+        # Validated against every approved partner; shown again as searched, with the chosen one.
+        shown = self._form(query=query, picked=picked).fields["partner"].queryset
+        chosen = form.cleaned_data.get("partner") if hasattr(form, "cleaned_data") else None
+        if chosen is not None:
+            shown = PartnerProfile.objects.filter(Q(pk__in=shown.values("pk")) | Q(pk=chosen.pk))
+        form.fields["partner"].queryset = shown.select_related("org")
+        return render(request, "partners/invite_partner.html", {"form": form, "q": query}, status=400)
 
 
 # ---------------------------------------------------------------------------
@@ -424,6 +435,7 @@ class PartnershipDetailView(OwnOrgMixin, View):
 
     def get(self, request, pk: int):
         p = _own_partnership(self.access, pk)
+        selectors.attach_requested_products(partnerships=[p])  # PS-3: what a pending request asks
         is_client = p.client_id == self.access.org.pk
         ctx = {
             "p": p,
@@ -466,7 +478,15 @@ class AcceptView(OwnOrgMixin, View):
         p = _own_partnership(self.access, pk)
         if not services._may_answer(self.access, p) or not p.is_pending:
             raise Http404
-        return render(request, "partners/accept.html", {"p": p, "form": self._form(p)})
+        if p.is_overdue:  # PS-1: expired, though the hourly job hasn't marked it yet
+            messages.error(request, _("This invitation has expired. Ask for a new one."))
+            return redirect("partners:partnership_detail", pk=p.pk)
+        return render(request, "partners/accept.html", self._ctx(p, self._form(p)))
+
+    @staticmethod
+    def _ctx(p, form) -> dict:
+        selectors.attach_requested_products(partnerships=[p])  # PS-3: the partner sees what it accepts
+        return {"p": p, "form": form}
 
     def post(self, request, pk: int):
         p = _own_partnership(self.access, pk)
@@ -479,7 +499,7 @@ class AcceptView(OwnOrgMixin, View):
                 services.partnership_accept(access=self.access, partnership=p)
             except RuleViolation as exc:
                 messages.error(request, exc.message)
-                return render(request, "partners/accept.html", {"p": p, "form": form}, status=400)
+                return render(request, "partners/accept.html", self._ctx(p, form), status=400)
             messages.success(request, _("The partnership is active."))
             return redirect("partners:partnership_detail", pk=p.pk)
         form = self._form(p, request.POST)
@@ -498,13 +518,13 @@ class AcceptView(OwnOrgMixin, View):
             else:
                 messages.success(request, _("The partnership is active."))
                 return redirect("partners:partnership_detail", pk=p.pk)
-        return render(request, "partners/accept.html", {"p": p, "form": form}, status=400)
+        return render(request, "partners/accept.html", self._ctx(p, form), status=400)
 
 
 class _ActionView(OwnOrgMixin, View):
     capability = "partnerships.view"
     action = ""
-    success = ""
+    success = ""  # gettext_lazy in subclasses: a class attribute is built once, at import, in no language
     redirect_to = "partners:partnership_detail"
 
     def post(self, request, pk: int):
@@ -524,25 +544,25 @@ class _ActionView(OwnOrgMixin, View):
 
 class DeclineView(_ActionView):
     action = "partnership_decline"
-    success = _("The invitation was declined.")
+    success = gettext_lazy("The invitation was declined.")
     redirect_to = "partners:pending"
 
 
 class WithdrawView(_ActionView):
     action = "partnership_withdraw"
-    success = _("The invitation was withdrawn.")
+    success = gettext_lazy("The invitation was withdrawn.")
     redirect_to = "partners:pending"
 
 
 class ResendView(_ActionView):
     action = "partnership_resend"
-    success = _("The invitation was sent again.")
+    success = gettext_lazy("The invitation was sent again.")
     redirect_to = "partners:pending"
 
 
 class AcknowledgeView(_ActionView):
     action = "partnership_acknowledge"
-    success = _("Marked as reviewed.")
+    success = gettext_lazy("Marked as reviewed.")
 
 
 class PaymentMethodView(OwnOrgMixin, View):
@@ -678,6 +698,10 @@ def access_client(request, pk: int):
         .first()
     )
     if p is None:
+        raise Http404
+    # PS-13 before SEC-2: someone without rights on this client gets the same 404 as for a client that
+    # isn't theirs; only a person who would otherwise be let in is asked to set up MFA.
+    if access.membership is None or not rights_for(membership=access.membership, client=p.client):
         raise Http404
     if mfa_blocked(user=request.user, partnership=p):
         return render(request, "partners/mfa_required.html", {"p": p}, status=403)

@@ -19,9 +19,9 @@ def partners_todo(access) -> dict:
     from partners import services
 
     pending = list(
-        selectors.partnerships_visible_to(access=access)
-        .filter(status=Partnership.Status.PENDING)
-        .only("id", "partner_id", "client_id", "initiated_by", "invited_email")
+        selectors.pending_visible_to(access=access).only(
+            "id", "partner_id", "client_id", "initiated_by", "invited_email"
+        )
     )
     to_answer = waiting_colleague = sent = 0
     org_id = access.org.pk

@@ -271,7 +271,8 @@ def test_ps5_conflict_at_acceptance_refused(world):
     PartnershipProductFactory(partnership=first, product=world.products[0])
     with pytest.raises(RuleViolation) as exc:
         services.partnership_accept(access=access_for(user=world.partner_rep, org=world.partner), partnership=p)
-    assert exc.value.code == "product_managed_by_other_partner"
+    # the partner is told the client must change its request, never who manages the product
+    assert exc.value.code == "request_outdated"
     p.refresh_from_db()
     assert p.status == "pending"
 
