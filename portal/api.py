@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -97,14 +97,18 @@ def api_not_found(request, exception=None):
 @csrf_exempt  # it changes nothing: a POST to a wrong path is told so, not refused for its CSRF token
 def api_unknown_path(request, path=""):
     """Every path under /api/ that no API route takes: the JSON 404, in every setting (Django's
-    debug page is HTML), and without APPEND_SLASH's redirect, which turned a POST to
-    `/api/v1/orgs` into a GET of the list (a script saw success, nothing was created)."""
+    debug page is HTML). A GET without its trailing slash is redirected as APPEND_SLASH would
+    (`/api/docs` in a browser); any other method is told the path instead, since a redirect
+    turned a POST to `/api/v1/orgs` into a GET of the list (a script saw success, nothing was created)."""
     if not request.path.endswith("/"):
         try:
             resolve(request.path + "/")
         except Resolver404:
             pass
         else:
+            if request.method in ("GET", "HEAD"):
+                query = request.META.get("QUERY_STRING", "")
+                return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
             message = _("Not found. Did you mean %(path)s (with a trailing slash)?") % {"path": request.path + "/"}
             return json_error(request, "not_found", message, status.HTTP_404_NOT_FOUND)
     return api_not_found(request)

@@ -80,3 +80,9 @@ def test_sec_api_modules_import_first_in_a_fresh_process(first):
 
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "JSONParser"
+
+
+def test_sec_get_without_the_trailing_slash_is_redirected_like_the_rest_of_the_site(client):
+    response = client.get("/api/docs?x=1")
+
+    assert response.status_code == 301 and response["Location"] == "/api/docs/?x=1"
