@@ -8,7 +8,7 @@ from django.urls import reverse
 from clients.models import AuditEvent
 from clients.tenancy import SESSION_ORG_KEY, access_for
 from partners import services
-from partners.models import ClientPartnerSettings, CollaboratorRights, PartnerProfile
+from partners.models import ClientPartnerSettings, CollaboratorRights, PartnerProfile, Partnership
 from partners.tests.factories import OrganizationFactory, PartnershipFactory, PartnershipProductFactory, member
 from portal.errors import RuleViolation
 
@@ -276,3 +276,31 @@ def test_ps12_client_org_resource_is_refused_to_a_partner_through_the_api(client
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
     assert "vat_number" not in response.content.decode()
+
+
+def test_ps12_dashboard_acting_for_a_client_names_the_client_s_organization(client, world):
+    p = full(world)
+    client.force_login(world.partner_rep)
+    client.post(reverse("partners:access_client", args=[p.pk]))
+
+    page = client.get(reverse("manager:dashboard")).content.decode()
+
+    assert "The client&#x27;s organization" in page or "The client's organization" in page
+    assert "Your organization</h2>" not in page
+
+
+def test_ps11_ended_partnership_page_no_longer_shows_its_planned_end_date(client, world):
+    import datetime
+
+    from django.utils import timezone
+
+    p = full(world)
+    Partnership.objects.filter(pk=p.pk).update(
+        status="ended", ends_on=datetime.date(2030, 12, 31), ended_at=timezone.now()
+    )
+    client.force_login(world.client_rep)
+
+    page = client.get(reverse("partners:partnership_detail", args=[p.pk])).content.decode()
+
+    assert "Ended" in page
+    assert "31 Dec 2030" not in page and "Dec. 31, 2030" not in page
