@@ -19,7 +19,7 @@ from django.utils import timezone
 from clients.models import Membership, Organization, Product, ProductType, Role
 from clients.selectors import verified_emails
 from clients.tenancy import Access
-from portal.ids import MAX_ID
+from portal.ids import object_id
 
 from .models import (
     AffiliateEnrollment,
@@ -527,22 +527,16 @@ def register_number_conflicts(*, applications) -> dict[int, list[str]]:
     return out
 
 
-def _percent(rate: Decimal) -> Decimal:
-    """0.2500 → 25, 0.1250 → 12.5 (never 2E+1)."""
-    percent = rate * 100
-    return percent.quantize(Decimal(1)) if percent == percent.to_integral_value() else percent.normalize()
-
-
 def commission_rates_of(*, profile: PartnerProfile | None) -> list[dict]:
     """PP-5: the rate per product category of the partner's commission plan, in one query,
-    as {"category", "label", "percent"} ordered as the catalog's categories."""
+    as {"category", "label", "rate"} (a fraction: the page formats it) ordered as the catalog's categories."""
     if profile is None:
         return []
     labels = dict(ProductType.Category.choices)
     order = {code: i for i, code in enumerate(labels)}
     rows = CommissionRate.objects.filter(plan_id=profile.commission_plan_id).values_list("category", "rate")
     return [
-        {"category": category, "label": labels.get(category, category), "percent": _percent(rate)}
+        {"category": category, "label": labels.get(category, category), "rate": rate}
         for category, rate in sorted(rows, key=lambda row: order.get(row[0], len(order)))
     ]
 
@@ -604,8 +598,5 @@ def directory_logo_profile(*, slug: str) -> PartnerProfile | None:
 
 
 def valid_object_id(value) -> bool:
-    """An id from a URL: beyond what an id column holds it can't exist (and SQLite raises)."""
-    try:
-        return 0 < int(value) <= MAX_ID
-    except (TypeError, ValueError):
-        return False
+    """An id from a URL that can exist (`portal.ids.object_id`)."""
+    return object_id(value) is not None

@@ -84,6 +84,32 @@ def _number(value: Decimal, language_code: str) -> str:
     return int_part.replace("\x00", thousand_sep) + decimal_sep + dec_part
 
 
+# Languages that put a (non-breaking) space before the percent sign (CLDR): "8,1 %"; others "8.1%".
+PERCENT_SPACED = {"es", "fr", "de"}
+
+
+def format_percent(fraction) -> str:
+    """A rate stored as a fraction, in the reader's language: 0.081 → "8.1%" / "8,1 %",
+    0.15 → "15%" / "15 %" (at most two decimals, no trailing zeros). `None` or "" gives "";
+    a value that is not a number is returned unchanged rather than raising in a page."""
+    if fraction is None or fraction == "":
+        return ""
+    try:
+        value = (Decimal(str(fraction)) * 100).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError, TypeError):
+        return str(fraction)
+    # `normalize` drops the trailing zeros ("15.00" → "15"); `:f` keeps it out of exponent form.
+    number = formats.number_format(Decimal(f"{value.normalize():f}"), use_l10n=True)
+    language = (translation.get_language() or "en").split("-")[0].lower()
+    return f"{number}{NBSP}%" if language in PERCENT_SPACED else f"{number}%"
+
+
+@register.filter
+def percent(fraction) -> str:
+    """`{{ rate|percent }}` → "8.1%" / "8,1 %": a rate stored as a fraction (VAT, cashback, commission)."""
+    return format_percent(fraction)
+
+
 @register.filter
 def money(amount, currency: str = "") -> str:
     """`{{ invoice.gross|money:invoice.currency }}` → "CHF 1,234.50" / "1.234,50 CHF"."""
