@@ -19,7 +19,7 @@ from partners.selectors import (
     directory_search_q,
     partnership_between,
 )
-from portal.ids import MAX_ID
+from portal.ids import object_id
 
 from .models import PartnerReview, TenderDelivery, TenderQuote, TenderRequest
 
@@ -32,16 +32,6 @@ INBOX_STATUSES = ("new", "published", "answered", "awarded", "closed")
 
 
 # --- who may do what ---------------------------------------------------------
-
-
-def object_id(value) -> int | None:
-    """An id from a path or a body, or None when it can't be one (then: not found). An id past
-    MAX_ID made the database driver overflow (a 500) instead of finding nothing."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if 0 < number <= MAX_ID else None
 
 
 def tender_request_insiders(*, request: TenderRequest, user=None) -> set[int]:
