@@ -8,7 +8,6 @@ IntegrityError from a race into the same RuleViolation.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from datetime import timedelta
 from decimal import Decimal
 
@@ -26,6 +25,7 @@ from django.utils.translation import pgettext_lazy
 from clients import identifiers
 from clients.models import Organization, Product, ProductType
 from portal.choices import ChoicesDisplayMixin
+from portal.text import folded
 
 MAX_RATE = Decimal("0.35")
 PENDING_DAYS = 14
@@ -105,16 +105,8 @@ def language_labels(codes) -> list[str]:
     return [str(labels.get(code, code)) for code in codes or [] if isinstance(code, str)]
 
 
-def search_normalized(text: str) -> str:
-    """TD-5 search: lower case, accents and control characters removed, spaces collapsed, so that
-    "zurich" finds "Zürich" alike on SQLite and PostgreSQL (no unaccent extension needed)."""
-    decomposed = unicodedata.normalize("NFKD", str(text or ""))
-    kept = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp") else ch
-        for ch in decomposed
-        if not unicodedata.combining(ch)
-    )
-    return " ".join(kept.casefold().split())
+# TD-5 search: "zurich" finds "Zürich" alike on SQLite and PostgreSQL (migration 0008 imports this name).
+search_normalized = folded
 
 
 class CommissionPlan(models.Model):

@@ -8,7 +8,8 @@ SQLite and PostgreSQL and needs no index to maintain.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from portal.text import folded
 
 _STOP_WORDS_EN = """
     a an and are as at be by can do does for from has have how i if in is it its me my no not of on or our
@@ -33,11 +34,8 @@ MAX_TERMS = 8
 _WORD = re.compile(r"[0-9a-z]+")
 
 
-def search_normalize(text: str) -> str:
-    """`Protección` → `proteccion`: lower case, accents stripped, whitespace collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
+# `Protección` → `proteccion` (migration 0003 imports this name).
+search_normalize = folded
 
 
 def search_words(text: str) -> list[str]:
